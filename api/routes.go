@@ -1,0 +1,65 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"prepaidreg/internal/user"
+)
+
+// route is one row of the route table: the only place that says who may use what.
+type route struct {
+	Method  string
+	Path    string
+	Roles   []user.Role
+	Summary string
+	// Page marks a console or public web page: signed in by cookie, answered in HTML.
+	Page    bool
+	handler fiber.Handler
+}
+
+var (
+	anyone     = []user.Role{user.Public}
+	signedIn   = user.Roles
+	regulators = []user.Role{user.Regulator, user.Supervisor}
+	readsFirms = []user.Role{user.Regulator, user.Supervisor, user.Mediator, user.FundOfficer}
+	adminsOnly = []user.Role{user.Admin}
+)
+
+// routes is the route table. Every route the app serves is here, with the roles that may use
+// it; tests walk this table.
+func (s *server) routes() []route {
+	return []route{
+		{Method: "GET", Path: "/healthz", Roles: anyone, Summary: "Process is up", handler: s.healthz},
+		{Method: "GET", Path: "/readyz", Roles: anyone, Summary: "Store is reachable", handler: s.readyz},
+		{Method: "GET", Path: "/api/openapi.json", Roles: anyone, Summary: "This API's OpenAPI 3.1 document", handler: s.openAPI},
+
+		{Method: "GET", Path: "/api/v1/me", Roles: signedIn, Summary: "The caller's account", handler: s.me},
+
+		{Method: "POST", Path: "/api/v1/enterprises", Roles: regulators, Summary: "Register an enterprise", handler: s.createEnterprise},
+		{Method: "GET", Path: "/api/v1/enterprises", Roles: readsFirms, Summary: "Search enterprises", handler: s.listEnterprises},
+		{Method: "GET", Path: "/api/v1/enterprises/:uscc", Roles: readsFirms, Summary: "One enterprise", handler: s.getEnterprise},
+		{Method: "PATCH", Path: "/api/v1/enterprises/:uscc", Roles: regulators, Summary: "Change an enterprise (If-Match)", handler: s.patchEnterprise},
+		{Method: "GET", Path: "/api/v1/enterprises/:uscc/dossier", Roles: regulators, Summary: "An enterprise's whole file", handler: s.getDossier},
+		{Method: "GET", Path: "/api/v1/enterprises/:uscc/dossier.pdf", Roles: regulators, Summary: "An enterprise's file as PDF", handler: s.getDossierPDF},
+
+		{Method: "GET", Path: "/api/v1/users", Roles: adminsOnly, Summary: "List accounts", handler: s.listUsers},
+		{Method: "POST", Path: "/api/v1/users", Roles: adminsOnly, Summary: "Create an account", handler: s.createUser},
+		{Method: "POST", Path: "/api/v1/users/:username/disable", Roles: adminsOnly, Summary: "Disable an account", handler: s.disableUser},
+		{Method: "POST", Path: "/api/v1/users/:username/token", Roles: adminsOnly, Summary: "Issue a new API token", handler: s.newUserToken},
+		{Method: "GET", Path: "/api/v1/audit", Roles: adminsOnly, Summary: "Page through the audit trail", handler: s.listAudit},
+		{Method: "GET", Path: "/api/v1/audit/verify", Roles: adminsOnly, Summary: "Check the audit trail is intact", handler: s.verifyAudit},
+
+		{Method: "GET", Path: "/", Roles: anyone, Page: true, Summary: "Public start page", handler: s.home},
+		{Method: "GET", Path: "/console/login", Roles: anyone, Page: true, Summary: "Sign-in page", handler: s.loginPage},
+		{Method: "POST", Path: "/console/login", Roles: anyone, Page: true, Summary: "Sign in", handler: s.login},
+		{Method: "POST", Path: "/console/logout", Roles: signedIn, Page: true, Summary: "Sign out", handler: s.logout},
+		{Method: "GET", Path: "/console", Roles: signedIn, Page: true, Summary: "Console start page", handler: s.consoleHome},
+		{Method: "GET", Path: "/console/enterprises", Roles: readsFirms, Page: true, Summary: "Enterprise list", handler: s.enterprisesPage},
+		{Method: "GET", Path: "/console/enterprises/new", Roles: regulators, Page: true, Summary: "Register form", handler: s.newEnterprisePage},
+		{Method: "POST", Path: "/console/enterprises", Roles: regulators, Page: true, Summary: "Register from the form", handler: s.createEnterpriseForm},
+		{Method: "GET", Path: "/console/enterprises/:uscc", Roles: regulators, Page: true, Summary: "Dossier page", handler: s.dossierPage},
+		{Method: "GET", Path: "/console/enterprises/:uscc/edit", Roles: regulators, Page: true, Summary: "Edit form", handler: s.editEnterprisePage},
+		{Method: "POST", Path: "/console/enterprises/:uscc", Roles: regulators, Page: true, Summary: "Save the edit form", handler: s.updateEnterpriseForm},
+		{Method: "GET", Path: "/static/*", Roles: anyone, Page: true, Summary: "Style sheet and images", handler: s.static},
+	}
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"prepaidreg/internal/audit"
+	"prepaidreg/internal/store"
+	"prepaidreg/internal/user"
+	"prepaidreg/registry"
+)
+
+// system is the opened store with every module's service on it.
+type system struct {
+	store    *store.Store
+	audit    *audit.Log
+	users    *user.Service
+	registry *registry.Service
+}
+
+// open opens the store cfg names, ensures every index, and builds the services.
+func open(ctx context.Context, cfg Config, logger *slog.Logger) (*system, error) {
+	st, err := store.Open(ctx, store.Config{
+		URI: cfg.MongoURI, DataDir: cfg.DataDir, Database: cfg.Database, Debug: cfg.LogLevel == "debug",
+	}, logger)
+	if err != nil {
+		return nil, err
+	}
+	sys := wire(st)
+	if err := sys.ensureIndexes(ctx); err != nil {
+		_ = st.Close(context.Background())
+		return nil, err
+	}
+	return sys, nil
+}
+
+func wire(st *store.Store) *system {
+	log := audit.NewLog(st.DB)
+	return &system{
+		store:    st,
+		audit:    log,
+		users:    user.NewService(user.NewMongoStore(st.DB), log),
+		registry: registry.NewService(registry.NewMongoStore(st.DB), log, registry.BeijingAreas()),
+	}
+}
+
+func (s *system) ensureIndexes(ctx context.Context) error {
+	for _, ensure := range []func(context.Context) error{
+		s.audit.EnsureIndexes,
+		user.NewMongoStore(s.store.DB).EnsureIndexes,
+		registry.NewMongoStore(s.store.DB).EnsureIndexes,
+	} {
+		if err := ensure(ctx); err != nil {
+			return fmt.Errorf("ensure indexes: %w", err)
+		}
+	}
+	return nil
+}
+
+func (s *system) close() error { return s.store.Close(context.Background()) }

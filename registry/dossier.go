@@ -1,0 +1,95 @@
+package registry
+
+import (
+	"context"
+	"encoding/json"
+	"time"
+
+	"prepaidreg/internal/audit"
+	"prepaidreg/internal/errs"
+)
+
+// Dossier is an enterprise's whole file (一企一档): the registration record and one section
+// for each kind of record the modules keep about it. Sections whose module has nothing on file
+// yet are present and empty.
+type Dossier struct {
+	Enterprise  *Enterprise       `json:"enterprise"`
+	Complaints  ComplaintsSection `json:"complaints"`
+	Risk        RiskSection       `json:"risk"`
+	ListStatus  ListStatusSection `json:"list_status"`
+	Interviews  []json.RawMessage `json:"interviews"`
+	Enforcement []json.RawMessage `json:"enforcement"`
+	Mediation   []json.RawMessage `json:"mediation"`
+	Funds       FundsSection      `json:"funds"`
+	Changes     []DossierChange   `json:"changes"`
+	GeneratedAt time.Time         `json:"generated_at"`
+}
+
+// ComplaintsSection summarises the complaints linked to the enterprise.
+type ComplaintsSection struct {
+	Total      int64            `json:"total"`
+	Last30Days int64            `json:"last_30_days"`
+	Last90Days int64            `json:"last_90_days"`
+	ByCategory map[string]int64 `json:"by_category"`
+}
+
+// RiskSection holds the enterprise's current risk assessment, if it has one.
+type RiskSection struct {
+	Score    *int       `json:"score"`
+	Level    string     `json:"level,omitempty"`
+	Assessed *time.Time `json:"assessed_at,omitempty"`
+}
+
+// ListStatusSection says whether the enterprise is on the grey or black list.
+type ListStatusSection struct {
+	// List is "", "grey" or "black".
+	List string `json:"list"`
+}
+
+// FundsSection summarises supervised funds and insurance.
+type FundsSection struct {
+	SupervisedBalanceFen *int64 `json:"supervised_balance_fen"`
+	RequiredDepositFen   *int64 `json:"required_deposit_fen"`
+}
+
+// DossierChange is one entry of the file's change history.
+type DossierChange struct {
+	At      time.Time       `json:"at"`
+	Actor   string          `json:"actor"`
+	Action  string          `json:"action"`
+	Version int64           `json:"version"`
+	Change  json.RawMessage `json:"change"`
+}
+
+// dossierChanges is how many of the latest changes a dossier shows.
+const dossierChanges = 20
+
+// Dossier returns the enterprise's whole file. It costs a fixed number of reads whatever the
+// enterprise's history: the enterprise document with its summaries, and one bounded read of
+// its latest changes.
+func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
+	e, err := s.Enterprise(ctx, uscc)
+	if err != nil {
+		return nil, err
+	}
+	page, err := s.audit.List(ctx, audit.Query{Target: e.target(), Latest: true, Limit: dossierChanges})
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.Dossier", err)
+	}
+
+	d := &Dossier{
+		Enterprise:  e,
+		Complaints:  ComplaintsSection{ByCategory: map[string]int64{}},
+		Interviews:  []json.RawMessage{},
+		Enforcement: []json.RawMessage{},
+		Mediation:   []json.RawMessage{},
+		Changes:     make([]DossierChange, 0, len(page.Records)),
+		GeneratedAt: s.now().UTC(),
+	}
+	for _, r := range page.Records {
+		d.Changes = append(d.Changes, DossierChange{
+			At: r.At, Actor: r.Actor, Action: r.Action, Version: r.Version, Change: r.ChangeJSON(),
+		})
+	}
+	return d, nil
+}

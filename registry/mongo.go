@@ -1,0 +1,126 @@
+package registry
+
+import (
+	"context"
+	"errors"
+	"regexp"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"prepaidreg/internal/errs"
+)
+
+// EnterprisesCollection holds one document per enterprise, keyed by USCC.
+const EnterprisesCollection = "enterprises"
+
+// MongoStore keeps the registry in MongoDB.
+type MongoStore struct {
+	enterprises *mongo.Collection
+}
+
+var _ Store = (*MongoStore)(nil)
+
+// NewMongoStore returns the registry's store in db.
+func NewMongoStore(db *mongo.Database) *MongoStore {
+	return &MongoStore{enterprises: db.Collection(EnterprisesCollection)}
+}
+
+// EnsureIndexes creates the indexes lists are filtered by.
+func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
+	_, err := s.enterprises.Indexes().CreateMany(ctx, []mongo.IndexModel{
+		{Keys: bson.D{{Key: "district", Value: 1}, {Key: "_id", Value: 1}}},
+		{Keys: bson.D{{Key: "industry", Value: 1}, {Key: "_id", Value: 1}}},
+		{Keys: bson.D{{Key: "name", Value: 1}}},
+		{Keys: bson.D{{Key: "aliases", Value: 1}}},
+	})
+	if err != nil {
+		return errs.Wrap(errs.Internal, "registry: ensure indexes", err)
+	}
+	return nil
+}
+
+// InsertEnterprise implements Store.
+func (s *MongoStore) InsertEnterprise(ctx context.Context, e *Enterprise) error {
+	_, err := s.enterprises.InsertOne(ctx, e)
+	if mongo.IsDuplicateKeyError(err) {
+		return errs.E(errs.Conflict, "registry.InsertEnterprise",
+			"该统一社会信用代码已登记 (an enterprise with this USCC is already on file)")
+	}
+	if err != nil {
+		return errs.Wrap(errs.Internal, "registry.InsertEnterprise", err)
+	}
+	return nil
+}
+
+// GetEnterprise implements Store.
+func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise, error) {
+	var e Enterprise
+	err := s.enterprises.FindOne(ctx, bson.M{"_id": string(uscc)}).Decode(&e)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errs.E(errs.NotFound, "registry.GetEnterprise", "没有这个统一社会信用代码的企业 (no such enterprise)")
+	}
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.GetEnterprise", err)
+	}
+	return &e, nil
+}
+
+// ReplaceEnterprise implements Store.
+func (s *MongoStore) ReplaceEnterprise(ctx context.Context, e *Enterprise) error {
+	res, err := s.enterprises.ReplaceOne(ctx, bson.M{"_id": string(e.USCC), "version": e.Version - 1}, e)
+	if err != nil {
+		return errs.Wrap(errs.Internal, "registry.ReplaceEnterprise", err)
+	}
+	if res.MatchedCount == 0 {
+		return errs.E(errs.Stale, "registry.ReplaceEnterprise",
+			"企业档案已被他人修改，请刷新后重试 (the record changed since you read it)")
+	}
+	return nil
+}
+
+// ListEnterprises implements Store. Every value in q is a typed, checked value; text goes into
+// the filter only as a quoted regular expression.
+func (s *MongoStore) ListEnterprises(ctx context.Context, q EnterpriseQuery) ([]Enterprise, error) {
+	filter := bson.M{}
+	if q.After != "" {
+		filter["_id"] = bson.M{"$gt": string(q.After)}
+	}
+	if q.USCCPrefix != "" {
+		filter["_id"] = mergeCond(filter["_id"], "$regex", "^"+regexp.QuoteMeta(q.USCCPrefix))
+	}
+	if q.Name != "" {
+		re := bson.Regex{Pattern: regexp.QuoteMeta(q.Name)}
+		filter["$or"] = bson.A{bson.M{"name": re}, bson.M{"aliases": re}}
+	}
+	if q.District != "" {
+		filter["district"] = q.District
+	}
+	if q.Industry != "" {
+		filter["industry"] = string(q.Industry)
+	}
+	if q.Status != "" {
+		filter["status"] = string(q.Status)
+	}
+
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(q.Limit))
+	cur, err := s.enterprises.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.ListEnterprises", err)
+	}
+	items := []Enterprise{}
+	if err := cur.All(ctx, &items); err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.ListEnterprises", err)
+	}
+	return items, nil
+}
+
+func mergeCond(existing any, op string, value any) bson.M {
+	m, ok := existing.(bson.M)
+	if !ok {
+		m = bson.M{}
+	}
+	m[op] = value
+	return m
+}
