@@ -63,3 +63,21 @@ func (s *server) routes() []route {
 		{Method: "GET", Path: "/static/*", Roles: anyone, Page: true, Summary: "Style sheet and images", handler: s.static},
 	}
 }
+
+// RouteInfo describes one route of the table, for tests and documentation.
+type RouteInfo struct {
+	Method string
+	Path   string
+	Roles  []user.Role
+	Page   bool
+}
+
+// RouteTable returns the route table without its handlers.
+func RouteTable() []RouteInfo {
+	var s server
+	var out []RouteInfo
+	for _, r := range s.routes() {
+		out = append(out, RouteInfo{Method: r.Method, Path: r.Path, Roles: r.Roles, Page: r.Page})
+	}
+	return out
+}
