@@ -31,6 +31,8 @@ type testEnv struct {
 	registry *registry.Service
 	// tokens holds each role's API token; passwords are all testPassword.
 	tokens map[user.Role]string
+	// sessions holds console sessions signed in so far, by role.
+	sessions map[user.Role]session
 }
 
 const testPassword = "correct-horse-battery"

@@ -1,0 +1,42 @@
+package api_test
+
+import (
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"prepaidreg/internal/user"
+)
+
+// TestOpenAPI_ListsEveryRoute checks the served document against the routes the app really
+// serves, so that a route added outside the table, or left out of the document, is caught.
+func TestOpenAPI_ListsEveryRoute(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(user.Public, "GET", "/api/openapi.json", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	var doc struct {
+		OpenAPI string                            `json:"openapi"`
+		Paths   map[string]map[string]interface{} `json:"paths"`
+	}
+	r.JSON(t, &doc)
+	assert.Equal(t, "3.1.0", doc.OpenAPI)
+
+	param := regexp.MustCompile(`:([a-z_]+)`)
+	for _, rt := range env.app.GetRoutes(true) {
+		if rt.Method == "HEAD" || rt.Method == "USE" {
+			continue
+		}
+		if !strings.HasPrefix(rt.Path, "/api/") && rt.Path != "/healthz" && rt.Path != "/readyz" {
+			continue
+		}
+		p := param.ReplaceAllString(rt.Path, "{$1}")
+		ops, ok := doc.Paths[p]
+		if assert.True(t, ok, "path %s missing from the OpenAPI document", p) {
+			assert.Contains(t, ops, strings.ToLower(rt.Method), "%s %s missing", rt.Method, p)
+		}
+	}
+}
