@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/store"
 )
 
 // EnterprisesCollection holds one document per enterprise, keyed by USCC.
@@ -29,12 +30,12 @@ func NewMongoStore(db *mongo.Database) *MongoStore {
 
 // EnsureIndexes creates the indexes lists are filtered by.
 func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
-	_, err := s.enterprises.Indexes().CreateMany(ctx, []mongo.IndexModel{
+	err := store.EnsureIndexes(ctx, s.enterprises, []mongo.IndexModel{
 		{Keys: bson.D{{Key: "district", Value: 1}, {Key: "_id", Value: 1}}},
 		{Keys: bson.D{{Key: "industry", Value: 1}, {Key: "_id", Value: 1}}},
 		{Keys: bson.D{{Key: "name", Value: 1}}},
 		{Keys: bson.D{{Key: "aliases", Value: 1}}},
-	})
+	}...)
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry: ensure indexes", err)
 	}

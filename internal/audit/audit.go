@@ -19,6 +19,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/store"
 )
 
 // Collection names used by the trail.
@@ -96,8 +97,8 @@ func (l *Log) SetClock(now func() time.Time) { l.now = now }
 
 // EnsureIndexes creates the indexes the trail is read by.
 func (l *Log) EnsureIndexes(ctx context.Context) error {
-	_, err := l.records.Indexes().CreateMany(ctx, []mongo.IndexModel{
-		{Keys: bson.D{{Key: "target", Value: 1}, {Key: "_id", Value: 1}}},
+	err := store.EnsureIndexes(ctx, l.records, mongo.IndexModel{
+		Keys: bson.D{{Key: "target", Value: 1}, {Key: "_id", Value: 1}},
 	})
 	if err != nil {
 		return fmt.Errorf("audit: ensure indexes: %w", err)

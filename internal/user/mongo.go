@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/store"
 )
 
 // Collections used by accounts.
@@ -33,7 +34,7 @@ func NewMongoStore(db *mongo.Database) *MongoStore {
 
 // EnsureIndexes creates the index tokens are looked up by.
 func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
-	_, err := s.users.Indexes().CreateOne(ctx, mongo.IndexModel{Keys: bson.D{{Key: "token_hash", Value: 1}}})
+	err := store.EnsureIndexes(ctx, s.users, mongo.IndexModel{Keys: bson.D{{Key: "token_hash", Value: 1}}})
 	if err != nil {
 		return errs.Wrap(errs.Internal, "user: ensure indexes", err)
 	}
