@@ -23,7 +23,7 @@ import (
 
 // testEnv is a running app on a database of its own, with one account per role.
 type testEnv struct {
-	t        *testing.T
+	t        testing.TB
 	app      *fiber.App
 	store    *store.Store
 	audit    *audit.Log
@@ -41,7 +41,12 @@ func newTestEnv(t *testing.T) *testEnv {
 	return newTestEnvWithMonitor(t, nil)
 }
 
-func newTestEnvWithMonitor(t *testing.T, mon *store.Monitor) *testEnv {
+// newBenchEnv is newTestEnv for benchmarks.
+func newBenchEnv(b *testing.B) *testEnv {
+	return newTestEnvWithMonitor(b, nil)
+}
+
+func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	t.Helper()
 	ctx := context.Background()
 	st := storetest.Open(t, mon)
@@ -139,6 +144,11 @@ func (e *testEnv) do(role user.Role, method, path string, body any, headers ...s
 
 // validUSCC returns a valid code built from a 9-character organisation code.
 func validUSCC(t *testing.T, org string) string {
+	return validUSCCFor(t, org)
+}
+
+// validUSCCFor is validUSCC for tests and benchmarks alike.
+func validUSCCFor(t testing.TB, org string) string {
 	t.Helper()
 	first := "92110105" + org
 	c, err := registry.CheckChar(first)
@@ -147,9 +157,9 @@ func validUSCC(t *testing.T, org string) string {
 }
 
 // sampleEnterprise is a valid registration in Chaoyang.
-func sampleEnterprise(t *testing.T, org string) map[string]any {
+func sampleEnterprise(t testing.TB, org string) map[string]any {
 	return map[string]any{
-		"uscc":                 validUSCC(t, org),
+		"uscc":                 validUSCCFor(t, org),
 		"name":                 "北京朝阳悦动健身有限公司",
 		"aliases":              []string{"悦动健身"},
 		"legal_representative": "王建国",
@@ -165,6 +175,9 @@ func sampleEnterprise(t *testing.T, org string) map[string]any {
 		},
 	}
 }
+
+// actorSystem is the audit actor of changes the tests make behind the API.
+var actorSystem = audit.System
 
 // createEnterprise registers a sample enterprise and returns its USCC.
 func (e *testEnv) createEnterprise(org string, changes map[string]any) string {

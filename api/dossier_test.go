@@ -1,0 +1,50 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"prepaidreg/internal/audit"
+	"prepaidreg/internal/store"
+	"prepaidreg/internal/user"
+)
+
+// TestDossier_RoundTripsDoNotGrowWithHistory counts the commands the driver sends to read a
+// dossier, for an enterprise with 10 linked records and one with 1,000.
+func TestDossier_RoundTripsDoNotGrowWithHistory(t *testing.T) {
+	mon := store.NewMonitor()
+	env := newTestEnvWithMonitor(t, mon)
+	ctx := context.Background()
+
+	link := func(uscc string, n int) {
+		for i := 0; i < n; i++ {
+			_, err := env.audit.Append(ctx, audit.Entry{
+				Actor: audit.System, Action: "enterprise.note", Target: "enterprise/" + uscc,
+				Change: map[string]any{"note": fmt.Sprintf("记录%d", i)},
+			})
+			require.NoError(t, err)
+		}
+	}
+	small := env.createEnterprise("MA01XMAL0", nil)
+	link(small, 9)
+	large := env.createEnterprise("MA01LARG0", nil)
+	link(large, 999)
+
+	roundTrips := func(uscc string) (int, map[string]int) {
+		mon.Reset()
+		r := env.do(user.Regulator, "GET", "/api/v1/enterprises/"+uscc+"/dossier", nil)
+		require.Equal(t, http.StatusOK, r.Status)
+		return mon.Total(), mon.Counts()
+	}
+	nSmall, bySmall := roundTrips(small)
+	nLarge, byLarge := roundTrips(large)
+
+	assert.Equal(t, nSmall, nLarge, "10 records: %v; 1,000 records: %v", bySmall, byLarge)
+	// The caller's account, the enterprise document, and one bounded read of its changes.
+	assert.Equal(t, 3, nLarge, "commands: %v", byLarge)
+}
