@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"prepaidreg/internal/errs"
 )
@@ -106,50 +105,38 @@ func (c CardType) Label() string { return cardTypeLabels[c] }
 
 // Shop is one of an enterprise's shops or branches (门店).
 type Shop struct {
-	Name    string `bson:"name" json:"name"`
-	Address string `bson:"address" json:"address"`
+	Name    string `bson:"name" json:"name" validate:"max=100"`
+	Address string `bson:"address" json:"address" validate:"required,max=200"`
 }
 
 // Prepaid holds the facts of an enterprise's prepaid business.
 type Prepaid struct {
 	CardTypes []CardType `bson:"card_types" json:"card_types"`
 	// OutstandingBalanceFen is the prepaid balance still owed to consumers, as last reported.
-	OutstandingBalanceFen int64      `bson:"outstanding_balance_fen" json:"outstanding_balance_fen"`
+	OutstandingBalanceFen int64      `bson:"outstanding_balance_fen" json:"outstanding_balance_fen" validate:"min=0,max=1000000000000"`
 	BalanceReportedOn     *time.Time `bson:"balance_reported_on,omitempty" json:"balance_reported_on,omitempty"`
 	// SupervisedAccount is the bank and account number of the supervised deposit account.
-	SupervisedAccount string `bson:"supervised_account,omitempty" json:"supervised_account,omitempty"`
+	SupervisedAccount string `bson:"supervised_account,omitempty" json:"supervised_account,omitempty" validate:"max=100"`
 }
 
 // Enterprise is the registration record at the head of an enterprise's file.
 type Enterprise struct {
 	USCC                USCC      `bson:"_id" json:"uscc"`
-	Name                string    `bson:"name" json:"name"`
-	Aliases             []string  `bson:"aliases" json:"aliases"`
-	LegalRepresentative string    `bson:"legal_representative" json:"legal_representative"`
-	RegisteredAddress   string    `bson:"registered_address" json:"registered_address"`
+	Name                string    `bson:"name" json:"name" validate:"required,max=100"`
+	Aliases             []string  `bson:"aliases" json:"aliases" validate:"max=20,dive,max=100"`
+	LegalRepresentative string    `bson:"legal_representative" json:"legal_representative" validate:"required,max=50"`
+	RegisteredAddress   string    `bson:"registered_address" json:"registered_address" validate:"required,max=200"`
 	District            string    `bson:"district" json:"district"`
-	Street              string    `bson:"street" json:"street"`
+	Street              string    `bson:"street" json:"street" validate:"required,max=50"`
 	Industry            Industry  `bson:"industry" json:"industry"`
 	ContactPhone        string    `bson:"contact_phone" json:"contact_phone"`
 	Status              Status    `bson:"status" json:"status"`
-	Stores              []Shop    `bson:"stores" json:"stores"`
+	Stores              []Shop    `bson:"stores" json:"stores" validate:"max=200,dive"`
 	Prepaid             Prepaid   `bson:"prepaid" json:"prepaid"`
 	Version             int64     `bson:"version" json:"version"`
 	CreatedAt           time.Time `bson:"created_at" json:"created_at"`
 	UpdatedAt           time.Time `bson:"updated_at" json:"updated_at"`
 }
-
-// Limits on field sizes, generous for real names and addresses, small enough to keep a
-// dossier document well within the store's limits.
-const (
-	maxName     = 100
-	maxAddress  = 200
-	maxAliases  = 20
-	maxStores   = 200
-	maxCardFen  = 1_000_000_000_000 // 100 亿元: beyond any real prepaid balance
-	maxAccount  = 100
-	maxPersonNm = 50
-)
 
 var phonePattern = regexp.MustCompile(`^[0-9+\-() ]{5,20}$`)
 
@@ -185,26 +172,8 @@ func (e *Enterprise) normalise() {
 
 // validate checks every field and returns one message per offending field.
 func (e *Enterprise) validate(areas *Areas) []errs.FieldError {
-	var fe []errs.FieldError
+	fe := shapeErrors(e)
 	bad := func(field, msg string) { fe = append(fe, errs.FieldError{Field: field, Message: msg}) }
-	text := func(field, value, label string, max int, required bool) {
-		switch {
-		case value == "" && required:
-			bad(field, fmt.Sprintf("请填写%s (required)", label))
-		case utf8.RuneCountInString(value) > max:
-			bad(field, fmt.Sprintf("%s最多%d个字 (at most %d characters)", label, max, max))
-		}
-	}
-
-	text("name", e.Name, "企业名称", maxName, true)
-	text("legal_representative", e.LegalRepresentative, "法定代表人", maxPersonNm, true)
-	text("registered_address", e.RegisteredAddress, "注册地址", maxAddress, true)
-	if len(e.Aliases) > maxAliases {
-		bad("aliases", fmt.Sprintf("曾用名/别名最多%d个 (at most %d aliases)", maxAliases, maxAliases))
-	}
-	for i, a := range e.Aliases {
-		text(fmt.Sprintf("aliases[%d]", i), a, "曾用名/别名", maxName, false)
-	}
 
 	switch {
 	case e.District == "":
@@ -212,16 +181,10 @@ func (e *Enterprise) validate(areas *Areas) []errs.FieldError {
 	case areas.DistrictName(e.District) == "":
 		bad("district", fmt.Sprintf("“%s”不是北京市的区代码（如朝阳区 110105） (unknown district code)", e.District))
 	}
-	switch {
-	case e.Street == "":
-		bad("street", "请填写所在街乡 (required)")
-	case utf8.RuneCountInString(e.Street) > 50:
-		bad("street", "街乡名称最多50个字 (at most 50 characters)")
-	case areas.DistrictName(e.District) != "" && !areas.CheckStreet(e.District, e.Street):
+	if e.Street != "" && areas.DistrictName(e.District) != "" && !areas.CheckStreet(e.District, e.Street) {
 		bad("street", fmt.Sprintf("%s没有名为“%s”的街道或地区 (unknown street for this district)",
 			areas.DistrictName(e.District), e.Street))
 	}
-
 	if !e.Industry.Valid() {
 		bad("industry", "请选择行业：fitness、beauty、education、catering、laundry、car_care、"+
 			"entertainment、elderly_care、retail、other 之一 (unknown industry)")
@@ -232,23 +195,10 @@ func (e *Enterprise) validate(areas *Areas) []errs.FieldError {
 	if e.ContactPhone != "" && !phonePattern.MatchString(e.ContactPhone) {
 		bad("contact_phone", "联系电话只能包含数字、空格、+、-、括号，5至20位 (invalid phone number)")
 	}
-
-	if len(e.Stores) > maxStores {
-		bad("stores", fmt.Sprintf("门店最多%d个 (at most %d stores)", maxStores, maxStores))
-	}
-	for i, s := range e.Stores {
-		text(fmt.Sprintf("stores[%d].address", i), s.Address, "门店地址", maxAddress, true)
-		text(fmt.Sprintf("stores[%d].name", i), s.Name, "门店名称", maxName, false)
-	}
-
 	for i, c := range e.Prepaid.CardTypes {
 		if c.Label() == "" {
 			bad(fmt.Sprintf("prepaid.card_types[%d]", i), "卡类型应为 anonymous、named、sessions 之一 (unknown card type)")
 		}
 	}
-	if b := e.Prepaid.OutstandingBalanceFen; b < 0 || b > maxCardFen {
-		bad("prepaid.outstanding_balance_fen", "预收款余额应为0至100亿元之间的整数分 (balance in fen, 0 to 10^12)")
-	}
-	text("prepaid.supervised_account", e.Prepaid.SupervisedAccount, "监管账户", maxAccount, false)
 	return fe
 }
