@@ -70,6 +70,7 @@ func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise,
 
 // ReplaceEnterprise implements Store.
 func (s *MongoStore) ReplaceEnterprise(ctx context.Context, e *Enterprise) error {
+	defer store.LockDocument(EnterprisesCollection, string(e.USCC))()
 	res, err := s.enterprises.ReplaceOne(ctx, bson.M{"_id": string(e.USCC), "version": e.Version - 1}, e)
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry.ReplaceEnterprise", err)

@@ -76,6 +76,7 @@ func (s *MongoStore) findUser(ctx context.Context, filter bson.M) (*User, error)
 
 // UpdateUser implements Store.
 func (s *MongoStore) UpdateUser(ctx context.Context, u *User) error {
+	defer store.LockDocument(UsersCollection, u.Username)()
 	res, err := s.users.ReplaceOne(ctx, bson.M{"_id": u.Username, "version": u.Version - 1}, u)
 	if err != nil {
 		return errs.Wrap(errs.Internal, "user.Update", err)
