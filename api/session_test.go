@@ -35,6 +35,8 @@ func (e *testEnv) signIn(t *testing.T, role user.Role) session {
 	for _, c := range resp.Cookies() {
 		if c.Name == "prepaidreg_session" {
 			s.cookie = c.Value
+			require.True(t, c.HttpOnly, "the session cookie is HttpOnly")
+			require.Equal(t, http.SameSiteLaxMode, c.SameSite, "the session cookie is SameSite")
 		}
 	}
 	require.NotEmpty(t, s.cookie, "no session cookie")
