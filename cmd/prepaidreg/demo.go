@@ -2,12 +2,18 @@ package main
 
 import (
 	"context"
-	"errors"
 	"flag"
+	"fmt"
 	"io"
 	"log/slog"
+	"time"
+
+	"prepaidreg/internal/audit"
+	"prepaidreg/internal/demo"
+	"prepaidreg/registry"
 )
 
+// runDemo opens the store and loads the demo data into it.
 func runDemo(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg := defaultConfig()
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
@@ -28,6 +34,26 @@ func runDemo(ctx context.Context, args []string, getenv func(string) string, std
 	return loadDemo(ctx, sys, logger)
 }
 
+// loadDemo registers the demo enterprises through the registry service, so that each has its
+// audit record. A store that already holds an enterprise is left alone, which makes
+// "serve --demo" safe on every start.
 func loadDemo(ctx context.Context, sys *system, logger *slog.Logger) error {
-	return errors.New("demo data not yet written")
+	page, err := sys.registry.ListEnterprises(ctx, registry.EnterpriseQuery{Limit: 1})
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	if len(page.Items) > 0 {
+		logger.Info("demo data skipped: the store already holds enterprises")
+		return nil
+	}
+
+	start := time.Now()
+	set := demo.Enterprises()
+	for i, in := range set {
+		if _, err := sys.registry.CreateEnterprise(ctx, audit.System, in); err != nil {
+			return fmt.Errorf("demo data: enterprise %d of %d (%s): %w", i+1, len(set), in.USCC, err)
+		}
+	}
+	logger.Info("demo data loaded", slog.Int("enterprises", len(set)), slog.Duration("took", time.Since(start)))
+	return nil
 }

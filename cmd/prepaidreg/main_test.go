@@ -100,6 +100,21 @@ func (s *server) logs() string {
 	return s.stdout.String() + s.stderr.String()
 }
 
+// waitFor waits until the output matches re and returns its first group. Standard output
+// reaches the buffer through its own pipe, so it may lag behind the "listening" line.
+func (s *server) waitFor(t *testing.T, re *regexp.Regexp) string {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if m := re.FindStringSubmatch(s.logs()); m != nil {
+			return m[1]
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatalf("output never matched %s:\n%s", re, s.logs())
+	return ""
+}
+
 // stop sends SIGTERM and waits for a clean exit.
 func (s *server) stop(t *testing.T) {
 	t.Helper()
@@ -163,9 +178,7 @@ func testEnterprise() map[string]any {
 func TestServe_RestartAfterSIGTERMKeepsEverything(t *testing.T) {
 	dir := t.TempDir()
 	s := startServer(t, dir)
-	m := tokenLine.FindStringSubmatch(s.logs())
-	require.NotNil(t, m, "first start prints the administrator's token:\n%s", s.logs())
-	adminToken := m[1]
+	adminToken := s.waitFor(t, tokenLine)
 	assert.Contains(t, s.logs(), "console password:")
 	assert.Contains(t, s.logs(), "kind=embedded")
 
