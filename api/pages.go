@@ -12,6 +12,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/money"
 	"prepaidreg/internal/user"
 )
 
@@ -50,7 +51,7 @@ var templateFuncs = template.FuncMap{
 		}
 		return t.In(shanghai).Format("2006-01-02")
 	},
-	"yuan": formatYuan,
+	"yuan": money.Yuan,
 }
 
 func loadPages() *pages {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/money"
 	"prepaidreg/internal/pdf"
 )
 
@@ -122,7 +123,7 @@ func writePrepaid(doc *pdf.Document, p Prepaid) {
 		labels = append(labels, orText(c.Label(), string(c)))
 	}
 	doc.Field("预付卡类型", orText(strings.Join(labels, "、"), "未登记"))
-	doc.Field("预收款余额", yuanText(p.OutstandingBalanceFen)+" 元")
+	doc.Field("预收款余额", money.Yuan(p.OutstandingBalanceFen)+" 元")
 	reported := "未报送"
 	if p.BalanceReportedOn != nil {
 		reported = p.BalanceReportedOn.In(dossierZone).Format(dossierDate)
@@ -204,10 +205,10 @@ func writeFunds(doc *pdf.Document, f FundsSection) {
 		return
 	}
 	if f.SupervisedBalanceFen != nil {
-		doc.Field("监管账户余额", yuanText(*f.SupervisedBalanceFen)+" 元")
+		doc.Field("监管账户余额", money.Yuan(*f.SupervisedBalanceFen)+" 元")
 	}
 	if f.RequiredDepositFen != nil {
-		doc.Field("应存管金额", yuanText(*f.RequiredDepositFen)+" 元")
+		doc.Field("应存管金额", money.Yuan(*f.RequiredDepositFen)+" 元")
 	}
 	if f.SupervisedBalanceFen != nil && f.RequiredDepositFen != nil && *f.RequiredDepositFen > 0 {
 		doc.Field("存管覆盖率", percentText(*f.SupervisedBalanceFen, *f.RequiredDepositFen))
@@ -337,27 +338,6 @@ func clockText(t time.Time) string {
 		return "—"
 	}
 	return t.In(dossierZone).Format(dossierClock)
-}
-
-// yuanText shows an amount in fen as yuan with two decimals and thousands separators, using
-// integer arithmetic only.
-func yuanText(fen int64) string {
-	sign := ""
-	abs := uint64(fen)
-	if fen < 0 {
-		sign, abs = "-", -abs // two's complement: the magnitude, even for the most negative fen
-	}
-	digits := strconv.FormatUint(abs/100, 10)
-	var b strings.Builder
-	b.WriteString(sign)
-	for i := range len(digits) {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteByte(digits[i])
-	}
-	fmt.Fprintf(&b, ".%02d", abs%100)
-	return b.String()
 }
 
 // percentText shows part as a percentage of whole with two decimals, rounded down, using

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"encoding/json"
-	"math"
 	"strings"
 	"testing"
 	"time"
@@ -161,25 +160,5 @@ func TestDossierPDF_NoEnterprise(t *testing.T) {
 		_, err := DossierPDF(d, BeijingAreas())
 		require.Error(t, err)
 		assert.True(t, errs.Is(err, errs.Invalid), "got %v", err)
-	}
-}
-
-func TestYuanText(t *testing.T) {
-	tests := []struct {
-		fen  int64
-		want string
-	}{
-		{0, "0.00"},
-		{5, "0.05"},
-		{100, "1.00"},
-		{99_999, "999.99"},
-		{100_000, "1,000.00"},
-		{12_345_600, "123,456.00"},
-		{-123_456_789, "-1,234,567.89"},
-		{math.MaxInt64, "92,233,720,368,547,758.07"},
-		{math.MinInt64, "-92,233,720,368,547,758.08"},
-	}
-	for _, tt := range tests {
-		assert.Equal(t, tt.want, yuanText(tt.fen), "yuanText(%d)", tt.fen)
 	}
 }
