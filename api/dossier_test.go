@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"prepaidreg/internal/audit"
+	"prepaidreg/internal/pdf/pdftest"
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/user"
 )
@@ -47,4 +48,20 @@ func TestDossier_RoundTripsDoNotGrowWithHistory(t *testing.T) {
 	assert.Equal(t, nSmall, nLarge, "10 records: %v; 1,000 records: %v", bySmall, byLarge)
 	// The caller's account, the enterprise document, and one bounded read of its changes.
 	assert.Equal(t, 3, nLarge, "commands: %v", byLarge)
+}
+
+func TestDossier_PDF(t *testing.T) {
+	env := newTestEnv(t)
+	uscc := env.createEnterprise("MA01PDFX0", nil)
+
+	r := env.do(user.Supervisor, "GET", "/api/v1/enterprises/"+uscc+"/dossier.pdf", nil)
+	require.Equal(t, http.StatusOK, r.Status, "body: %.300s", r.Body)
+	assert.Equal(t, "application/pdf", r.Header.Get("Content-Type"))
+	assert.Contains(t, r.Header.Get("Content-Disposition"), uscc)
+
+	text := pdftest.Squash(pdftest.Text(t, r.Body))
+	for _, want := range []string{"北京朝阳悦动健身有限公司", uscc, "北京市朝阳区望京街道阜通东大街6号", "望京街道",
+		"王建国", "010-84761234", "123,456.00"} {
+		assert.Contains(t, text, pdftest.Squash(want))
+	}
 }
