@@ -5,6 +5,7 @@ package money
 import (
 	"errors"
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 )
@@ -33,11 +34,19 @@ func Yuan(fen int64) string {
 // ErrAmount is returned for text that is not an amount in yuan.
 var ErrAmount = errors.New("金额应为不带符号的元数，最多两位小数，如 1234.56 (an amount in yuan with at most two decimals)")
 
+// thousands matches digits grouped by commas every three places: 1,234,567.
+var thousands = regexp.MustCompile(`^[0-9]{1,3}(,[0-9]{3})+$`)
+
 // ParseYuan reads a non-negative amount in yuan ("1234.56", "1,234.5", "80") as fen, digit by
 // digit, so that no rounding ever happens.
 func ParseYuan(s string) (int64, error) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), ",", "")
-	whole, frac, hasFrac := strings.Cut(s, ".")
+	whole, frac, hasFrac := strings.Cut(strings.TrimSpace(s), ".")
+	if strings.Contains(whole, ",") {
+		if !thousands.MatchString(whole) {
+			return 0, ErrAmount
+		}
+		whole = strings.ReplaceAll(whole, ",", "")
+	}
 	if whole == "" || len(whole) > 15 || len(frac) > 2 || (hasFrac && frac == "") {
 		return 0, ErrAmount
 	}

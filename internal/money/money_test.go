@@ -20,13 +20,13 @@ func TestYuan(t *testing.T) {
 }
 
 func TestParseYuan(t *testing.T) {
-	good := map[string]int64{"1234.56": 123456, "1,234.5": 123450, "80": 8000, " 0.07 ": 7, "0": 0}
+	good := map[string]int64{"1234.56": 123456, "1,234.5": 123450, "12,345,678": 1234567800, "80": 8000, " 0.07 ": 7, "0": 0}
 	for in, want := range good {
 		got, err := ParseYuan(in)
 		require.NoError(t, err, in)
 		assert.Equal(t, want, got, in)
 	}
-	for _, in := range []string{"", "12.345", "abc", "-5", "1e3", "12.", ".5", "１２", "9999999999999999"} {
+	for _, in := range []string{"", "12.345", "abc", "-5", "1e3", "12.", ".5", "１２", "9999999999999999", "1,23", "12,34.5", ",123", "1,234,56"} {
 		_, err := ParseYuan(in)
 		assert.ErrorIs(t, err, ErrAmount, in)
 	}
