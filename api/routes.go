@@ -42,6 +42,14 @@ func (s *server) routes() []route {
 		{Method: "GET", Path: "/api/v1/enterprises/:uscc/dossier", Roles: regulators, Summary: "An enterprise's whole file", handler: s.getDossier},
 		{Method: "GET", Path: "/api/v1/enterprises/:uscc/dossier.pdf", Roles: regulators, Summary: "An enterprise's file as PDF", handler: s.getDossierPDF},
 
+		{Method: "POST", Path: "/api/v1/complaints", Roles: regulators, Summary: "File one complaint", handler: s.createComplaint},
+		{Method: "GET", Path: "/api/v1/complaints", Roles: regulators, Summary: "Search complaints (complainants masked)", handler: s.listComplaints},
+		{Method: "POST", Path: "/api/v1/complaints/import", Roles: regulators, Summary: "Import a 12345 export (multipart field file)", handler: s.importComplaints},
+		{Method: "GET", Path: "/api/v1/complaints/imports/:id", Roles: regulators, Summary: "An import's progress and report", handler: s.getImport},
+		{Method: "GET", Path: "/api/v1/complaints/:id", Roles: regulators, Summary: "One complaint", handler: s.getComplaint},
+		{Method: "PATCH", Path: "/api/v1/complaints/:id", Roles: regulators, Summary: "Correct a complaint's category (If-Match)", handler: s.patchComplaint},
+		{Method: "POST", Path: "/api/v1/complaints/:id/link", Roles: regulators, Summary: "Link a complaint to an enterprise", handler: s.linkComplaint},
+
 		{Method: "GET", Path: "/api/v1/users", Roles: adminsOnly, Summary: "List accounts", handler: s.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Roles: adminsOnly, Summary: "Create an account", handler: s.createUser},
 		{Method: "POST", Path: "/api/v1/users/:username/disable", Roles: adminsOnly, Summary: "Disable an account", handler: s.disableUser},

@@ -16,6 +16,7 @@ import (
 func concretePath(t *testing.T, p string) string {
 	p = strings.ReplaceAll(p, ":uscc", validUSCC(t, "MA01NN0NE"))
 	p = strings.ReplaceAll(p, ":username", "nobody")
+	p = strings.ReplaceAll(p, ":id", "12345:NONE")
 	return strings.ReplaceAll(p, "*", "site.css")
 }
 

@@ -81,3 +81,63 @@ type ComplaintInput struct {
 	HandlingStatus string `json:"handling_status"`
 	Satisfaction   string `json:"satisfaction"`
 }
+
+// Handling is a complaint's handling state, normalised from the hotline's 办理状态.
+type Handling string
+
+// The handling states.
+const (
+	HandlingOpen       Handling = "open"       // received, not yet answered
+	HandlingResponded  Handling = "responded"  // the enterprise or bureau has answered
+	HandlingResolved   Handling = "resolved"   // closed, the demand met
+	HandlingUnresolved Handling = "unresolved" // closed, the demand not met
+)
+
+// Concluded reports whether the complaint's handling has ended.
+func (h Handling) Concluded() bool { return h == HandlingResolved || h == HandlingUnresolved }
+
+// Complaint is one complaint on file. Its id is its source and ticket number, so the same
+// work order imported twice is one complaint.
+type Complaint struct {
+	ID               string    `bson:"_id" json:"id"`
+	Source           string    `bson:"source" json:"source"`
+	Ticket           string    `bson:"ticket" json:"ticket"`
+	ReceivedAt       time.Time `bson:"received_at" json:"received_at"`
+	ComplainantName  string    `bson:"complainant_name" json:"complainant_name"`
+	ComplainantPhone string    `bson:"complainant_phone" json:"complainant_phone"`
+	ReportedName     string    `bson:"reported_name" json:"reported_name"`
+	ReportedUSCC     string    `bson:"reported_uscc" json:"reported_uscc"`
+	// ReportedKey is the reported name normalised for linking.
+	ReportedKey     string         `bson:"reported_key" json:"-"`
+	District        string         `bson:"district" json:"district"`
+	Street          string         `bson:"street" json:"street"`
+	Text            string         `bson:"text" json:"text"`
+	Category        Category       `bson:"category" json:"category"`
+	CategorySource  CategorySource `bson:"category_source" json:"category_source"`
+	HotlineCategory string         `bson:"hotline_category" json:"hotline_category"`
+	// TagEvidence lists the phrases the rule tagger matched.
+	TagEvidence    []string `bson:"tag_evidence" json:"tag_evidence"`
+	AmountFen      int64    `bson:"amount_fen" json:"amount_fen"`
+	HandlingStatus string   `bson:"handling_status" json:"handling_status"`
+	Handling       Handling `bson:"handling" json:"handling"`
+	Satisfaction   string   `bson:"satisfaction" json:"satisfaction"`
+	// USCC is the enterprise the complaint is linked to, or empty while it waits in the
+	// unlinked queue; LinkedBy says how it was linked.
+	USCC      USCC      `bson:"uscc" json:"uscc"`
+	LinkedBy  string    `bson:"linked_by" json:"linked_by,omitempty"`
+	ImportID  string    `bson:"import_id,omitempty" json:"import_id,omitempty"`
+	Version   int64     `bson:"version" json:"version"`
+	CreatedAt time.Time `bson:"created_at" json:"created_at"`
+	UpdatedAt time.Time `bson:"updated_at" json:"updated_at"`
+}
+
+// ComplaintID returns the id of a source's ticket.
+func ComplaintID(source, ticket string) string { return source + ":" + ticket }
+
+// Masked returns a copy with the complainant's name and phone masked (张*, 138****1234), for
+// lists and exports.
+func (c Complaint) Masked() Complaint {
+	c.ComplainantName = MaskName(c.ComplainantName)
+	c.ComplainantPhone = MaskPhone(c.ComplainantPhone)
+	return c
+}

@@ -28,9 +28,15 @@ type Dossier struct {
 // ComplaintsSection summarises the complaints linked to the enterprise.
 type ComplaintsSection struct {
 	Total      int64            `json:"total"`
+	Open       int64            `json:"open"`
 	Last30Days int64            `json:"last_30_days"`
 	Last90Days int64            `json:"last_90_days"`
 	ByCategory map[string]int64 `json:"by_category"`
+	AmountFen  int64            `json:"amount_fen"`
+	FirstAt    *time.Time       `json:"first_at"`
+	LatestAt   *time.Time       `json:"latest_at"`
+	// Daily is the count for each of the last 180 days, oldest first, ending today.
+	Daily []DayCount `json:"daily"`
 }
 
 // RiskSection holds the enterprise's current risk assessment, if it has one.
@@ -68,7 +74,11 @@ const dossierChanges = 20
 // enterprise's history: the enterprise document with its summaries, and one bounded read of
 // its latest changes.
 func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
-	e, err := s.Enterprise(ctx, uscc)
+	code, err := ParseUSCC(uscc)
+	if err != nil {
+		return nil, errNoEnterprise
+	}
+	e, counters, err := s.complaints.GetEnterpriseFile(ctx, code)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +89,7 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 
 	d := &Dossier{
 		Enterprise:  e,
-		Complaints:  ComplaintsSection{ByCategory: map[string]int64{}},
+		Complaints:  counters.section(s.now()),
 		Interviews:  []json.RawMessage{},
 		Enforcement: []json.RawMessage{},
 		Mediation:   []json.RawMessage{},

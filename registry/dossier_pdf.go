@@ -24,19 +24,6 @@ const (
 	dossierDate   = "2006-01-02"
 )
 
-// dossierZone is the zone every time in a dossier is shown in.
-var dossierZone = loadDossierZone()
-
-// loadDossierZone loads Asia/Shanghai from the system or from the time/tzdata the binary embeds.
-func loadDossierZone() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		// China has kept UTC+8 without daylight saving time since 1991.
-		return time.FixedZone("CST", 8*60*60)
-	}
-	return loc
-}
-
 // DossierPDF renders the file as a PDF in Chinese: the registration facts, stores and prepaid
 // business, one section for each module's records (or 暂无记录 where there are none), the change
 // history and the time the file was generated. Times are shown in Asia/Shanghai and money in
@@ -126,7 +113,7 @@ func writePrepaid(doc *pdf.Document, p Prepaid) {
 	doc.Field("预收款余额", money.Yuan(p.OutstandingBalanceFen)+" 元")
 	reported := "未报送"
 	if p.BalanceReportedOn != nil {
-		reported = p.BalanceReportedOn.In(dossierZone).Format(dossierDate)
+		reported = p.BalanceReportedOn.In(shanghai).Format(dossierDate)
 	}
 	doc.Field("余额报送日期", reported)
 	doc.Field("监管账户", orText(p.SupervisedAccount, "未开立"))
@@ -337,7 +324,7 @@ func clockText(t time.Time) string {
 	if t.IsZero() {
 		return "—"
 	}
-	return t.In(dossierZone).Format(dossierClock)
+	return t.In(shanghai).Format(dossierClock)
 }
 
 // percentText shows part as a percentage of whole with two decimals, rounded down, using

@@ -364,21 +364,8 @@ func (c *ComplaintRows) Next() (ParsedRow, error) {
 	return c.parse(intakeRow{row, rowErr}), nil
 }
 
-// intakeZone is the zone the times of an export are written in.
-var intakeZone = intakeLoadZone()
-
-// intakeLoadZone loads Asia/Shanghai from the system or from the time/tzdata the binary embeds.
-func intakeLoadZone() *time.Location {
-	loc, err := time.LoadLocation("Asia/Shanghai")
-	if err != nil {
-		// China has kept UTC+8 without daylight saving time since 1991.
-		return time.FixedZone("CST", 8*60*60)
-	}
-	return loc
-}
-
 // intakeEarliest is the earliest time a work order may have been received.
-var intakeEarliest = time.Date(2000, 1, 1, 0, 0, 0, 0, intakeZone)
+var intakeEarliest = time.Date(2000, 1, 1, 0, 0, 0, 0, shanghai)
 
 var (
 	// intakeScientific is a long number Excel showed, and exported, in scientific notation.
@@ -483,7 +470,7 @@ func (p *intakeParser) receivedAt() time.Time {
 		p.bad(intakeReceivedAt, "缺少受理时间 (received_at required)")
 		return time.Time{}
 	}
-	t, ok := sheet.ParseTime(s, intakeZone, p.c.rows.Date1904())
+	t, ok := sheet.ParseTime(s, shanghai, p.c.rows.Date1904())
 	if !ok {
 		p.bad(intakeReceivedAt, fmt.Sprintf("受理时间%s无法识别，应如 2026-03-05 09:30 "+
 			"(unrecognised date and time)", intakeQuote(s)))
@@ -491,7 +478,7 @@ func (p *intakeParser) receivedAt() time.Time {
 	}
 	if t.Before(intakeEarliest) || t.After(p.c.now().Add(24*time.Hour)) {
 		p.bad(intakeReceivedAt, fmt.Sprintf("受理时间 %s 应在2000年以后且不晚于明天 "+
-			"(received before 2000 or in the future)", t.In(intakeZone).Format("2006-01-02 15:04")))
+			"(received before 2000 or in the future)", t.In(shanghai).Format("2006-01-02 15:04")))
 		return time.Time{}
 	}
 	return t.UTC()

@@ -111,7 +111,7 @@ func utcAt(day, hour, minute int) time.Time {
 }
 
 func TestIntake_XLSXExport(t *testing.T) {
-	shanghai := intakeZone
+
 	u1 := intakeTestUSCC(t, "91110105MA01YD001")
 	long := strings.Repeat("诉", intakeTextMax)
 	data := intakeWorkbook(t, func(f *excelize.File) {
@@ -603,7 +603,7 @@ func intakeFixtureRow(t testing.TB, i int) []any {
 	e := intakeFixtureEnterprises[i%len(intakeFixtureEnterprises)]
 	kind := intakeFixtureKinds[(i+i/len(intakeFixtureKinds))%len(intakeFixtureKinds)]
 	day, hour, minute := 2+i, 8+(i*7)%10, (i*13)%60
-	var received any = time.Date(2026, 3, day, hour, minute, 0, 0, intakeZone)
+	var received any = time.Date(2026, 3, day, hour, minute, 0, 0, shanghai)
 	if i%5 == 4 {
 		received = fmt.Sprintf("2026/3/%d %d:%02d", day, hour, minute)
 	}

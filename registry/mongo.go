@@ -35,16 +35,29 @@ func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
 		{Keys: bson.D{{Key: "industry", Value: 1}, {Key: "_id", Value: 1}}},
 		{Keys: bson.D{{Key: "name", Value: 1}}},
 		{Keys: bson.D{{Key: "aliases", Value: 1}}},
+		{Keys: bson.D{{Key: "name_keys", Value: 1}}},
 	}...)
+	if err == nil {
+		err = s.ensureComplaintIndexes(ctx)
+	}
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry: ensure indexes", err)
 	}
 	return nil
 }
 
+// enterpriseDoc is an enterprise as stored: the registration record with the keys it is
+// linked by and the summaries its dossier shows.
+type enterpriseDoc struct {
+	Enterprise `bson:",inline"`
+	NameKeys   []string          `bson:"name_keys"`
+	Complaints ComplaintCounters `bson:"complaints"`
+}
+
 // InsertEnterprise implements Store.
 func (s *MongoStore) InsertEnterprise(ctx context.Context, e *Enterprise) error {
-	_, err := s.enterprises.InsertOne(ctx, e)
+	doc := enterpriseDoc{Enterprise: *e, NameKeys: e.nameKeys(), Complaints: emptyCounters()}
+	_, err := s.enterprises.InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
 		return errs.E(errs.Conflict, "registry.InsertEnterprise",
 			"该统一社会信用代码已登记 (an enterprise with this USCC is already on file)")
@@ -55,12 +68,14 @@ func (s *MongoStore) InsertEnterprise(ctx context.Context, e *Enterprise) error 
 	return nil
 }
 
+var errNoEnterprise = errs.E(errs.NotFound, "registry.GetEnterprise", "没有这个统一社会信用代码的企业 (no such enterprise)")
+
 // GetEnterprise implements Store.
 func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise, error) {
 	var e Enterprise
 	err := s.enterprises.FindOne(ctx, bson.M{"_id": string(uscc)}).Decode(&e)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, errs.E(errs.NotFound, "registry.GetEnterprise", "没有这个统一社会信用代码的企业 (no such enterprise)")
+		return nil, errNoEnterprise
 	}
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, "registry.GetEnterprise", err)
@@ -68,10 +83,30 @@ func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise,
 	return &e, nil
 }
 
-// ReplaceEnterprise implements Store.
+// GetEnterpriseFile implements Store.
+func (s *MongoStore) GetEnterpriseFile(ctx context.Context, uscc USCC) (*Enterprise, ComplaintCounters, error) {
+	var doc enterpriseDoc
+	err := s.enterprises.FindOne(ctx, bson.M{"_id": string(uscc)}).Decode(&doc)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, ComplaintCounters{}, errNoEnterprise
+	}
+	if err != nil {
+		return nil, ComplaintCounters{}, errs.Wrap(errs.Internal, "registry.GetEnterpriseFile", err)
+	}
+	return &doc.Enterprise, doc.Complaints, nil
+}
+
+// ReplaceEnterprise implements Store. Only the registration fields are written, so that the
+// summaries other writers keep up to date are left alone.
 func (s *MongoStore) ReplaceEnterprise(ctx context.Context, e *Enterprise) error {
 	defer store.LockDocument(EnterprisesCollection, string(e.USCC))()
-	res, err := s.enterprises.ReplaceOne(ctx, bson.M{"_id": string(e.USCC), "version": e.Version - 1}, e)
+	set := bson.M{
+		"name": e.Name, "aliases": e.Aliases, "legal_representative": e.LegalRepresentative,
+		"registered_address": e.RegisteredAddress, "district": e.District, "street": e.Street,
+		"industry": e.Industry, "contact_phone": e.ContactPhone, "status": e.Status, "stores": e.Stores,
+		"prepaid": e.Prepaid, "version": e.Version, "updated_at": e.UpdatedAt, "name_keys": e.nameKeys(),
+	}
+	res, err := s.enterprises.UpdateOne(ctx, bson.M{"_id": string(e.USCC), "version": e.Version - 1}, bson.M{"$set": set})
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry.ReplaceEnterprise", err)
 	}
@@ -106,7 +141,8 @@ func (s *MongoStore) ListEnterprises(ctx context.Context, q EnterpriseQuery) ([]
 		filter["status"] = string(q.Status)
 	}
 
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(q.Limit))
+	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(q.Limit)).
+		SetProjection(bson.M{"complaints": 0, "name_keys": 0})
 	cur, err := s.enterprises.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, "registry.ListEnterprises", err)

@@ -18,6 +18,7 @@ type Store interface {
 	ReplaceEnterprise(ctx context.Context, e *Enterprise) error
 	// ListEnterprises returns one page of enterprises matching q, in USCC order.
 	ListEnterprises(ctx context.Context, q EnterpriseQuery) ([]Enterprise, error)
+	ComplaintStore
 }
 
 // Auditor records changes and reads them back.
@@ -28,15 +29,21 @@ type Auditor interface {
 
 // Service carries the registry's rules.
 type Service struct {
-	store Store
-	audit Auditor
-	areas *Areas
-	now   func() time.Time
+	store      Store
+	complaints ComplaintStore
+	audit      Auditor
+	areas      *Areas
+	tagger     *Tagger
+	mapping    ColumnMapping
+	now        func() time.Time
 }
 
 // NewService returns a Service on store, recording changes in auditor.
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
-	return &Service{store: store, audit: auditor, areas: areas, now: time.Now}
+	return &Service{
+		store: store, complaints: store, audit: auditor, areas: areas,
+		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), now: time.Now,
+	}
 }
 
 // SetClock replaces the clock; tests use it.
@@ -107,7 +114,7 @@ func (s *Service) CreateEnterprise(ctx context.Context, actor audit.Actor, in En
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
-	return e, nil
+	return e, s.linkWaiting(ctx, actor, e)
 }
 
 // Enterprise returns the enterprise registered under uscc.
@@ -175,6 +182,13 @@ func (s *Service) UpdateEnterprise(
 	})
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	_, renamed := diff["name"]
+	_, aliased := diff["aliases"]
+	if renamed || aliased {
+		if err := s.linkWaiting(ctx, actor, &after); err != nil {
+			return nil, err
+		}
 	}
 	return &after, nil
 }

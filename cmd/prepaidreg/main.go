@@ -32,6 +32,8 @@ commands:
   user token    issue a new API token for a user (last line)
   audit verify  check that the audit trail is intact
   demo          load synthetic demo data into an empty store
+  import FILE   import a 12345 work-order export (.xlsx or .csv)
+  reconcile     rebuild every enterprise's complaint counters from the complaints
 
 Run "prepaidreg <command> -h" for a command's flags.`
 
@@ -50,6 +52,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "demo":
 		return runDemo(ctx, args, getenv, stdout, stderr)
+	case "import":
+		return runImport(ctx, args, getenv, stdout, stderr)
+	case "reconcile":
+		return runReconcile(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil

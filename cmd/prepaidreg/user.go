@@ -10,7 +10,6 @@ import (
 	"strings"
 	"text/tabwriter"
 
-	"prepaidreg/internal/audit"
 	"prepaidreg/internal/user"
 )
 
@@ -48,7 +47,7 @@ func runUser(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	defer sys.close()
 
-	who := audit.Actor{Username: "cli", Role: string(user.Admin), Via: "cli"}
+	who := cliActor
 	switch sub {
 	case "add":
 		password := ""

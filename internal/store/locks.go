@@ -2,6 +2,7 @@ package store
 
 import (
 	"hash/fnv"
+	"slices"
 	"sync"
 )
 
@@ -9,6 +10,30 @@ import (
 // unlock function. Every store of the process shares the same locks.
 func LockDocument(collection, id string) (unlock func()) {
 	return documents.Lock(collection + "/" + id)
+}
+
+// LockDocuments locks several documents of collection at once and returns the function that
+// unlocks them all. Stripes are taken in ascending order, each once, so that two callers with
+// overlapping sets never wait for each other in a cycle.
+func LockDocuments(collection string, ids []string) (unlock func()) {
+	var idx []int
+	seen := map[int]bool{}
+	for _, id := range ids {
+		i := documents.stripe(collection + "/" + id)
+		if !seen[i] {
+			seen[i] = true
+			idx = append(idx, i)
+		}
+	}
+	slices.Sort(idx)
+	for _, i := range idx {
+		documents.stripes[i].Lock()
+	}
+	return func() {
+		for _, i := range idx {
+			documents.stripes[i].Unlock()
+		}
+	}
 }
 
 var documents Locks
@@ -27,9 +52,13 @@ type Locks struct {
 
 // Lock locks the stripe for key and returns its unlock function.
 func (l *Locks) Lock(key string) (unlock func()) {
-	h := fnv.New32a()
-	_, _ = h.Write([]byte(key))
-	m := &l.stripes[h.Sum32()%uint32(len(l.stripes))]
+	m := &l.stripes[l.stripe(key)]
 	m.Lock()
 	return m.Unlock
+}
+
+func (l *Locks) stripe(key string) int {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(key))
+	return int(h.Sum32() % uint32(len(l.stripes)))
 }
