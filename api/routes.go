@@ -44,6 +44,9 @@ func (s *server) routes() []route {
 
 		{Method: "POST", Path: "/api/v1/complaints", Roles: regulators, Summary: "File one complaint", handler: s.createComplaint},
 		{Method: "GET", Path: "/api/v1/complaints", Roles: regulators, Summary: "Search complaints (complainants masked)", handler: s.listComplaints},
+		{Method: "GET", Path: "/api/v1/complaints/rates", Roles: regulators, Summary: "Response, resolution and satisfaction rates", handler: s.complaintRates},
+		{Method: "GET", Path: "/api/v1/complaints.csv", Roles: regulators, Summary: "Export complaints as CSV (complainants masked)", handler: s.exportComplaintsCSV},
+		{Method: "GET", Path: "/api/v1/complaints.xlsx", Roles: regulators, Summary: "Export complaints as xlsx (complainants masked)", handler: s.exportComplaintsXLSX},
 		{Method: "POST", Path: "/api/v1/complaints/import", Roles: regulators, Summary: "Import a 12345 export (multipart field file)", handler: s.importComplaints},
 		{Method: "GET", Path: "/api/v1/complaints/imports/:id", Roles: regulators, Summary: "An import's progress and report", handler: s.getImport},
 		{Method: "GET", Path: "/api/v1/complaints/:id", Roles: regulators, Summary: "One complaint", handler: s.getComplaint},
@@ -68,6 +71,14 @@ func (s *server) routes() []route {
 		{Method: "GET", Path: "/console/enterprises/:uscc", Roles: regulators, Page: true, Summary: "Dossier page", handler: s.dossierPage},
 		{Method: "GET", Path: "/console/enterprises/:uscc/edit", Roles: regulators, Page: true, Summary: "Edit form", handler: s.editEnterprisePage},
 		{Method: "POST", Path: "/console/enterprises/:uscc", Roles: regulators, Page: true, Summary: "Save the edit form", handler: s.updateEnterpriseForm},
+		{Method: "GET", Path: "/console/complaints", Roles: regulators, Page: true, Summary: "Complaint list and unlinked queue", handler: s.complaintsPage},
+		{Method: "GET", Path: "/console/complaints/import", Roles: regulators, Page: true, Summary: "Upload form for 12345 exports", handler: s.importPage},
+		{Method: "POST", Path: "/console/complaints/import", Roles: regulators, Page: true, Summary: "Start an import from the form", handler: s.importForm},
+		{Method: "GET", Path: "/console/complaints/imports/:id", Roles: regulators, Page: true, Summary: "An import's report", handler: s.importReportPage},
+		{Method: "GET", Path: "/console/complaints/rates", Roles: regulators, Page: true, Summary: "Handling rates", handler: s.ratesPage},
+		{Method: "GET", Path: "/console/complaints/:id", Roles: regulators, Page: true, Summary: "One complaint", handler: s.complaintPage},
+		{Method: "POST", Path: "/console/complaints/:id/link", Roles: regulators, Page: true, Summary: "Link a complaint by hand", handler: s.linkComplaintForm},
+		{Method: "POST", Path: "/console/complaints/:id/category", Roles: regulators, Page: true, Summary: "Correct a complaint's category", handler: s.correctCategoryForm},
 		{Method: "GET", Path: "/static/*", Roles: anyone, Page: true, Summary: "Style sheet and images", handler: s.static},
 	}
 }
