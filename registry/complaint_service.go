@@ -23,12 +23,12 @@ type ComplaintStore interface {
 	NameIndex(ctx context.Context) (*NameIndex, error)
 	// AddCounters adds each enterprise's counts to its counters.
 	AddCounters(ctx context.Context, deltas map[USCC]*ComplaintCounters) error
-	// BeginCount records that a batch is about to change the counters of enterprises;
-	// EndCount that it has. A batch begun and never ended was cut short by a crash.
-	BeginCount(ctx context.Context, key string, enterprises []USCC) error
-	EndCount(ctx context.Context, key string) error
-	// UnfinishedCounts returns the batches begun and never ended.
-	UnfinishedCounts(ctx context.Context) ([]PendingCount, error)
+	// MarkImport opens or refreshes an import's mark, adding the enterprises it will count
+	// into; CloseImport closes it once their counts are added.
+	MarkImport(ctx context.Context, id string, enterprises []USCC, at time.Time) error
+	CloseImport(ctx context.Context, id string) error
+	// OpenImports returns the marks not yet closed.
+	OpenImports(ctx context.Context) ([]ImportMark, error)
 	// Recount rebuilds an enterprise's counters from its complaints.
 	Recount(ctx context.Context, uscc USCC) (before, after ComplaintCounters, err error)
 	// LinkWaiting links the unlinked complaints naming the enterprise and returns their ids.
@@ -180,8 +180,12 @@ func (s *Service) CreateComplaint(ctx context.Context, actor audit.Actor, in Com
 		return nil, errs.Fields(op, fe...)
 	}
 
-	rep := &ImportReport{}
-	if err := s.fileBatch(ctx, actor, "complaint.create", []*Complaint{c}, rep); err != nil {
+	rep := &ImportReport{ID: "api-" + newImportID(now)}
+	counts := newCounts()
+	if err := s.fileBatch(ctx, actor, "complaint.create", []*Complaint{c}, rep, counts); err != nil {
+		return nil, err
+	}
+	if err := s.flushCounts(ctx, rep.ID, counts); err != nil {
 		return nil, err
 	}
 	if rep.Duplicates == 1 {

@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"fmt"
 	"io"
 	"time"
 
@@ -98,6 +97,7 @@ func (s *Service) RunImport(ctx context.Context, actor audit.Actor, r *ImportRep
 	r.Status, r.UpdatedAt, r.FinishedAt = ImportDone, now, &now
 	if err != nil {
 		r.Status, r.Error = ImportFailed, importFailure(err)
+		s.abandonImport(context.WithoutCancel(ctx), r.ID)
 	}
 	if serr := s.complaints.SaveImport(context.WithoutCancel(ctx), r); serr != nil && err == nil {
 		err = serr
@@ -137,11 +137,11 @@ func newImportID(now time.Time) string {
 	return now.In(shanghai).Format("20060102-150405") + "-" + hex.EncodeToString(b)
 }
 
-// Import files every valid row of rows, in batches, and reports progress after each batch.
-// Rows already on file are counted as duplicates and left as they are; rows with errors are
-// listed with their reasons and do not stop the others. Running the same file again after a
-// crash completes what the first run left half done, so the result is as if it had never
-// stopped.
+// Import files every valid row of rows, in batches, and reports progress after each batch;
+// the enterprises' counters take the import's counts at its end. Rows already on file are
+// counted as duplicates and left as they are; rows with errors are listed with their reasons
+// and do not stop the others. Running the same file again after a crash completes what the
+// first run left half done, so the result is as if it had never stopped.
 func (s *Service) Import(
 	ctx context.Context,
 	actor audit.Actor,
@@ -161,8 +161,9 @@ func (s *Service) Import(
 	}
 	batch := make([]*Complaint, 0, ImportBatchSize)
 	inBatch := map[string]bool{}
+	counts := newCounts()
 	flush := func() error {
-		if err := s.fileBatch(ctx, actor, "complaint.import", batch, report); err != nil {
+		if err := s.fileBatch(ctx, actor, "complaint.import", batch, report, counts); err != nil {
 			return err
 		}
 		batch, inBatch = batch[:0], map[string]bool{}
@@ -195,7 +196,6 @@ func (s *Service) Import(
 			report.Duplicates++
 			continue
 		}
-		c.ImportID = report.ID
 		inBatch[c.ID] = true
 		batch = append(batch, c)
 		if len(batch) == ImportBatchSize {
@@ -205,52 +205,69 @@ func (s *Service) Import(
 		}
 	}
 	if len(batch) > 0 {
-		return flush()
+		if err := flush(); err != nil {
+			return err
+		}
 	}
-	return nil
+	return s.flushCounts(ctx, report.ID, counts)
 }
 
-// PendingCount marks a batch of counter updates under way: begun before the batch's
-// complaints are inserted, ended once their counts are added. One left unended was cut short
-// by a crash, and its enterprises are recounted from the complaints.
-type PendingCount struct {
-	Key         string    `bson:"_id"`
+// ImportMark is the open mark of an import whose complaints are on file but not yet in
+// their enterprises' counters. The embedded store has no transactions, so an import adds its
+// counts once, at its end, and closes its mark under the enterprises' locks; until then a
+// recount leaves its complaints out. A mark that stops being refreshed belongs to an import
+// that died: RecoverCounts closes it and recounts its enterprises from the complaints.
+type ImportMark struct {
+	ID          string    `bson:"_id"`
 	Enterprises []USCC    `bson:"enterprises"`
 	Done        bool      `bson:"done"`
-	At          time.Time `bson:"at"`
+	Heartbeat   time.Time `bson:"heartbeat"`
 }
 
-// fileBatch inserts a batch of complaints, counts the new linked ones into their enterprises'
-// counters, and records the batch in the audit trail. Its store round trips do not depend on
-// the batch's size: begin, insert, one bulk counter update, end, and one audit record.
-//
-// The embedded store has no transactions, so the batch is bracketed by BeginCount and
-// EndCount: a crash between them leaves the mark, and RecoverCounts recounts those
-// enterprises from the complaints, which are the source of truth.
-func (s *Service) fileBatch(ctx context.Context, actor audit.Actor, action string, batch []*Complaint, report *ImportReport) error {
+// counts gathers an import's counter changes until its end.
+type counts struct {
+	deltas map[USCC]*ComplaintCounters
+}
+
+func newCounts() *counts { return &counts{deltas: map[USCC]*ComplaintCounters{}} }
+
+func (k *counts) add(c *Complaint) {
+	if k.deltas[c.USCC] == nil {
+		k.deltas[c.USCC] = &ComplaintCounters{}
+	}
+	k.deltas[c.USCC].add(c)
+}
+
+// fileBatch inserts a batch of complaints, gathers the counts of the new linked ones, and
+// records the batch in the audit trail. Its store round trips do not depend on the batch's
+// size: one refresh of the import's mark, one insert, one audit record.
+func (s *Service) fileBatch(
+	ctx context.Context,
+	actor audit.Actor,
+	action string,
+	batch []*Complaint,
+	report *ImportReport,
+	counts *counts,
+) error {
 	var enterprises []USCC
 	seen := map[USCC]bool{}
 	for _, c := range batch {
+		c.ImportID = report.ID
 		if c.USCC != "" && !seen[c.USCC] {
 			seen[c.USCC] = true
 			enterprises = append(enterprises, c.USCC)
 		}
 	}
-	// Holding the enterprises' locks from insert to count keeps a recount from reading the new
-	// complaints before their counts are added, which would count them twice.
-	defer lockEnterprises(enterprises)()
-
-	report.Batches++
-	key := fmt.Sprintf("%s:%d", report.ID, report.Batches)
-	if len(enterprises) > 0 {
-		if err := s.complaints.BeginCount(ctx, key, enterprises); err != nil {
-			return err
-		}
+	// The mark names the enterprises before their complaints are inserted, so a crash after
+	// the insert always leaves them to be recounted.
+	if err := s.complaints.MarkImport(ctx, report.ID, enterprises, s.now().UTC()); err != nil {
+		return err
 	}
 	inserted, duplicates, err := s.complaints.InsertComplaints(ctx, batch)
 	if err != nil {
 		return err
 	}
+	report.Batches++
 	report.Imported += len(inserted)
 	report.Duplicates += len(duplicates)
 
@@ -258,7 +275,6 @@ func (s *Service) fileBatch(ctx context.Context, actor audit.Actor, action strin
 	for _, id := range inserted {
 		isNew[id] = true
 	}
-	deltas := map[USCC]*ComplaintCounters{}
 	for _, c := range batch {
 		switch {
 		case !isNew[c.ID]:
@@ -266,21 +282,9 @@ func (s *Service) fileBatch(ctx context.Context, actor audit.Actor, action strin
 			report.Unlinked++
 		default:
 			report.Linked++
-			if deltas[c.USCC] == nil {
-				deltas[c.USCC] = &ComplaintCounters{}
-			}
-			deltas[c.USCC].add(c)
+			counts.add(c)
 		}
 	}
-	if err := s.complaints.AddCounters(ctx, deltas); err != nil {
-		return err
-	}
-	if len(enterprises) > 0 {
-		if err := s.complaints.EndCount(ctx, key); err != nil {
-			return err
-		}
-	}
-
 	if len(inserted) == 0 {
 		return nil
 	}
@@ -294,16 +298,60 @@ func (s *Service) fileBatch(ctx context.Context, actor audit.Actor, action strin
 	return nil
 }
 
-// RecoverCounts recounts the enterprises of every counter batch that a crash cut short, and
-// returns how many enterprises it recounted. Imports run it before they start.
+// flushCounts adds an import's gathered counts to its enterprises' counters in one bulk write
+// and closes its mark, both under the enterprises' locks, so that a recount sees either
+// neither or both.
+func (s *Service) flushCounts(ctx context.Context, importID string, counts *counts) error {
+	codes := make([]USCC, 0, len(counts.deltas))
+	for u := range counts.deltas {
+		codes = append(codes, u)
+	}
+	defer lockEnterprises(codes)()
+	if err := s.complaints.AddCounters(ctx, counts.deltas); err != nil {
+		return err
+	}
+	return s.complaints.CloseImport(ctx, importID)
+}
+
+// abandonImport closes the mark of an import that stopped on an error and recounts its
+// enterprises, so that what it did file is counted at once. Should the store itself be
+// failing, the mark stays open and RecoverCounts finishes the work later.
+func (s *Service) abandonImport(ctx context.Context, id string) {
+	marks, err := s.complaints.OpenImports(ctx)
+	if err != nil {
+		return
+	}
+	for _, m := range marks {
+		if m.ID != id || s.complaints.CloseImport(ctx, id) != nil {
+			continue
+		}
+		for _, u := range m.Enterprises {
+			_, _, _ = s.complaints.Recount(ctx, u)
+		}
+	}
+}
+
+// importMarkStale is how long an import's mark may go unrefreshed before the import is taken
+// to have died.
+const importMarkStale = 5 * time.Minute
+
+// RecoverCounts closes the marks of imports that died before adding their counts, recounts
+// their enterprises from the complaints, and returns how many enterprises it recounted.
+// Imports run it before they start; reconcile does the same for every enterprise.
 func (s *Service) RecoverCounts(ctx context.Context) (int, error) {
-	pending, err := s.complaints.UnfinishedCounts(ctx)
+	marks, err := s.complaints.OpenImports(ctx)
 	if err != nil {
 		return 0, err
 	}
 	recounted := map[USCC]bool{}
-	for _, p := range pending {
-		for _, u := range p.Enterprises {
+	for _, m := range marks {
+		if s.now().Sub(m.Heartbeat) < importMarkStale {
+			continue
+		}
+		if err := s.complaints.CloseImport(ctx, m.ID); err != nil {
+			return len(recounted), err
+		}
+		for _, u := range m.Enterprises {
 			if recounted[u] {
 				continue
 			}
@@ -311,9 +359,6 @@ func (s *Service) RecoverCounts(ctx context.Context) (int, error) {
 				return len(recounted), err
 			}
 			recounted[u] = true
-		}
-		if err := s.complaints.EndCount(ctx, p.Key); err != nil {
-			return len(recounted), err
 		}
 	}
 	return len(recounted), nil

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -133,7 +134,10 @@ func TestImport_ResumesAfterCrash(t *testing.T) {
 			AmountFen: row.Input.AmountFen, USCC: a, Handling: handlingOf(row.Input.HandlingStatus), Version: 1,
 		})
 	}
-	require.NoError(t, st.BeginCount(ctx, "crashed:1", []registry.USCC{a}))
+	require.NoError(t, st.MarkImport(ctx, "crashed", []registry.USCC{a}, time.Now().Add(-time.Hour)))
+	for _, c := range stranded {
+		c.ImportID = "crashed"
+	}
 	_, _, err = st.InsertComplaints(ctx, stranded)
 	require.NoError(t, err)
 

@@ -20,8 +20,8 @@ const (
 	ComplaintsCollection = "complaints"
 	// ImportsCollection holds one report per import job.
 	ImportsCollection = "complaint_imports"
-	// PendingCountsCollection marks the batches of counter updates under way.
-	PendingCountsCollection = "counter_batches"
+	// ImportMarksCollection holds the marks of imports whose counts are not yet added.
+	ImportMarksCollection = "complaint_import_marks"
 )
 
 func (s *MongoStore) complaints() *mongo.Collection {
@@ -216,36 +216,40 @@ func (s *MongoStore) AddCounters(ctx context.Context, deltas map[USCC]*Complaint
 	return nil
 }
 
-// BeginCount implements Store.
-func (s *MongoStore) BeginCount(ctx context.Context, key string, enterprises []USCC) error {
-	_, err := s.pending().InsertOne(ctx, PendingCount{Key: key, Enterprises: enterprises, At: time.Now().UTC()})
-	if mongo.IsDuplicateKeyError(err) {
-		return nil
+// MarkImport implements Store.
+func (s *MongoStore) MarkImport(ctx context.Context, id string, enterprises []USCC, at time.Time) error {
+	update := bson.M{
+		"$set":         bson.M{"heartbeat": at},
+		"$setOnInsert": bson.M{"done": false},
 	}
-	return wrapInternal("registry.BeginCount", err)
+	if len(enterprises) > 0 {
+		update["$addToSet"] = bson.M{"enterprises": bson.M{"$each": enterprises}}
+	}
+	_, err := s.pending().UpdateOne(ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
+	return wrapInternal("registry.MarkImport", err)
 }
 
-// EndCount implements Store.
-func (s *MongoStore) EndCount(ctx context.Context, key string) error {
-	_, err := s.pending().UpdateOne(ctx, bson.M{"_id": key}, bson.M{"$set": bson.M{"done": true}})
-	return wrapInternal("registry.EndCount", err)
+// CloseImport implements Store.
+func (s *MongoStore) CloseImport(ctx context.Context, id string) error {
+	_, err := s.pending().UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{"done": true}})
+	return wrapInternal("registry.CloseImport", err)
 }
 
-// UnfinishedCounts implements Store.
-func (s *MongoStore) UnfinishedCounts(ctx context.Context) ([]PendingCount, error) {
+// OpenImports implements Store.
+func (s *MongoStore) OpenImports(ctx context.Context) ([]ImportMark, error) {
 	cur, err := s.pending().Find(ctx, bson.M{"done": false})
 	if err != nil {
-		return nil, errs.Wrap(errs.Internal, "registry.UnfinishedCounts", err)
+		return nil, errs.Wrap(errs.Internal, "registry.OpenImports", err)
 	}
-	var out []PendingCount
+	var out []ImportMark
 	if err := cur.All(ctx, &out); err != nil {
-		return nil, errs.Wrap(errs.Internal, "registry.UnfinishedCounts", err)
+		return nil, errs.Wrap(errs.Internal, "registry.OpenImports", err)
 	}
 	return out, nil
 }
 
 func (s *MongoStore) pending() *mongo.Collection {
-	return s.enterprises.Database().Collection(PendingCountsCollection)
+	return s.enterprises.Database().Collection(ImportMarksCollection)
 }
 
 // Recount implements Store: under the enterprise's lock, it counts its complaints afresh and
@@ -256,7 +260,15 @@ func (s *MongoStore) Recount(ctx context.Context, uscc USCC) (before, after Comp
 	if err != nil {
 		return before, after, err
 	}
-	after, err = s.countComplaints(ctx, uscc)
+	marks, err := s.OpenImports(ctx)
+	if err != nil {
+		return before, after, err
+	}
+	open := make(map[string]bool, len(marks))
+	for _, m := range marks {
+		open[m.ID] = true
+	}
+	after, err = s.countComplaints(ctx, uscc, open)
 	if err != nil {
 		return before, after, err
 	}
@@ -270,9 +282,13 @@ func (s *MongoStore) Recount(ctx context.Context, uscc USCC) (before, after Comp
 	return before, after, nil
 }
 
-func (s *MongoStore) countComplaints(ctx context.Context, uscc USCC) (ComplaintCounters, error) {
+// countComplaints counts an enterprise's complaints, leaving out those of imports still open:
+// their counts are added when the import ends.
+func (s *MongoStore) countComplaints(ctx context.Context, uscc USCC, openImports map[string]bool) (ComplaintCounters, error) {
 	c := emptyCounters()
-	opts := options.Find().SetProjection(bson.M{"received_at": 1, "category": 1, "amount_fen": 1, "handling": 1})
+	opts := options.Find().SetProjection(bson.M{
+		"received_at": 1, "category": 1, "amount_fen": 1, "handling": 1, "import_id": 1,
+	})
 	cur, err := s.complaints().Find(ctx, bson.M{"uscc": string(uscc)}, opts)
 	if err != nil {
 		return c, errs.Wrap(errs.Internal, "registry.countComplaints", err)
@@ -283,7 +299,9 @@ func (s *MongoStore) countComplaints(ctx context.Context, uscc USCC) (ComplaintC
 		if err := cur.Decode(&cp); err != nil {
 			return c, errs.Wrap(errs.Internal, "registry.countComplaints", err)
 		}
-		c.add(&cp)
+		if !openImports[cp.ImportID] {
+			c.add(&cp)
+		}
 	}
 	return c, cur.Err()
 }
