@@ -162,6 +162,16 @@ func ifMatch(c *fiber.Ctx) (int64, error) {
 	return v, nil
 }
 
+// ifMatchOrZero is ifMatch for settings, whose first version is replaced at version 0 (the
+// default, never stored).
+func ifMatchOrZero(c *fiber.Ctx) (int64, error) {
+	h := strings.Trim(strings.TrimPrefix(strings.TrimSpace(c.Get(fiber.HeaderIfMatch)), "W/"), `"`)
+	if h == "0" {
+		return 0, nil
+	}
+	return ifMatch(c)
+}
+
 // setETag tells the client the version it read, for its next If-Match.
 func setETag(c *fiber.Ctx, version int64) {
 	c.Set(fiber.HeaderETag, strconv.Quote(strconv.FormatInt(version, 10)))

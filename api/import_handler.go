@@ -40,7 +40,7 @@ func (s *server) importComplaints(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows, err := s.Registry.ComplaintRows(rd)
+	rows, err := s.Registry.ComplaintRows(c.UserContext(), rd)
 	if err != nil {
 		rd.Close()
 		return err

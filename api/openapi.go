@@ -45,14 +45,14 @@ func (s *server) openAPIDocument() fiber.Map {
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 			params = append(params, fiber.Map{"name": m[1], "in": "path", "required": true, "schema": fiber.Map{"type": "string"}})
 		}
-		if r.Method == "PATCH" {
+		if r.Method == "PATCH" || r.Method == "PUT" {
 			params = append(params, fiber.Map{"name": "If-Match", "in": "header", "required": true,
 				"description": "The version last read, from ETag", "schema": fiber.Map{"type": "string"}})
 		}
 		if params != nil {
 			op["parameters"] = params
 		}
-		if r.Method == "POST" || r.Method == "PATCH" {
+		if r.Method == "POST" || r.Method == "PATCH" || r.Method == "PUT" {
 			op["requestBody"] = fiber.Map{"content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"type": "object"}}}}
 		}
 		item[strings.ToLower(r.Method)] = op

@@ -57,6 +57,8 @@ func (s *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/users", Roles: adminsOnly, Summary: "Create an account", handler: s.createUser},
 		{Method: "POST", Path: "/api/v1/users/:username/disable", Roles: adminsOnly, Summary: "Disable an account", handler: s.disableUser},
 		{Method: "POST", Path: "/api/v1/users/:username/token", Roles: adminsOnly, Summary: "Issue a new API token", handler: s.newUserToken},
+		{Method: "GET", Path: "/api/v1/settings/complaint-mapping", Roles: adminsOnly, Summary: "Column mapping of 12345 exports", handler: s.getColumnMapping},
+		{Method: "PUT", Path: "/api/v1/settings/complaint-mapping", Roles: adminsOnly, Summary: "Change the column mapping (If-Match)", handler: s.putColumnMapping},
 		{Method: "GET", Path: "/api/v1/audit", Roles: adminsOnly, Summary: "Page through the audit trail", handler: s.listAudit},
 		{Method: "GET", Path: "/api/v1/audit/verify", Roles: adminsOnly, Summary: "Check the audit trail is intact", handler: s.verifyAudit},
 

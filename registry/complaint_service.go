@@ -131,15 +131,34 @@ func (s *Service) prepare(in ComplaintInput, idx *NameIndex, now time.Time) (*Co
 // handling maps the hotline's handling status; a status the mapping does not know counts as
 // still open, so that nothing unfinished is reported as concluded.
 func (s *Service) handling(raw string) Handling {
-	if h := Handling(s.mapping.HandlingState(raw)); h != "" {
+	if h := Handling(s.currentMapping().HandlingState(raw)); h != "" {
 		return h
 	}
 	return HandlingOpen
 }
 
-// ComplaintRows reads a 12345 export with the service's column mapping.
-func (s *Service) ComplaintRows(r *sheet.Reader) (*ComplaintRows, error) {
-	return NewComplaintRows(r, s.mapping, s.areas, HotlineSource)
+// ComplaintRows reads a 12345 export with the column mapping in force, which it reads from the
+// store so that an administrator's change reaches every instance.
+func (s *Service) ComplaintRows(ctx context.Context, r *sheet.Reader) (*ComplaintRows, error) {
+	set, err := s.ColumnMappingSetting(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s.setMapping(set.Mapping)
+	return NewComplaintRows(r, set.Mapping, s.areas, HotlineSource)
+}
+
+// currentMapping returns the column mapping last read or set.
+func (s *Service) currentMapping() ColumnMapping {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.mapping
+}
+
+func (s *Service) setMapping(m ColumnMapping) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.mapping = m
 }
 
 // categorise sets the category: as given, else the hotline's mapped, else tagged by rules.

@@ -36,7 +36,9 @@ var (
 	benchFileErr  error
 )
 
-func benchEnterpriseName(i int) string { return fmt.Sprintf("北京市朝阳区测试%04d健身有限公司", i) }
+func benchEnterpriseName(i int) string {
+	return fmt.Sprintf("北京市朝阳区测试%04d健身有限公司", i)
+}
 
 // writeExport writes a 12345 export of rows work orders spread over enterprises names with
 // excelize's stream writer, as a hotline system would export it.
@@ -162,7 +164,7 @@ func BenchmarkImport(b *testing.B) {
 		started := time.Now()
 		rd, err := sheet.Open(f, "12345-100k.xlsx")
 		require.NoError(b, err)
-		rows, err := svc.ComplaintRows(rd)
+		rows, err := svc.ComplaintRows(context.Background(), rd)
 		require.NoError(b, err)
 		r, err := svc.NewImport(ctx, audit.System, "12345-100k.xlsx")
 		require.NoError(b, err)
@@ -213,7 +215,7 @@ func preparedComplaints(tb testing.TB, svc *Service, path string) ([]any, map[US
 	rd, err := sheet.Open(f, filepath.Base(path))
 	require.NoError(tb, err)
 	defer rd.Close()
-	rows, err := svc.ComplaintRows(rd)
+	rows, err := svc.ComplaintRows(context.Background(), rd)
 	require.NoError(tb, err)
 	idx, err := svc.complaints.NameIndex(context.Background())
 	require.NoError(tb, err)
@@ -250,7 +252,7 @@ func TestImport_RoundTripsPerBatchDoNotGrowWithRows(t *testing.T) {
 		rd, err := sheet.Open(f, "export.xlsx")
 		require.NoError(t, err)
 		defer rd.Close()
-		src, err := svc.ComplaintRows(rd)
+		src, err := svc.ComplaintRows(context.Background(), rd)
 		require.NoError(t, err)
 		r, err := svc.NewImport(context.Background(), audit.System, "export.xlsx")
 		require.NoError(t, err)

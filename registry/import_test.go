@@ -49,7 +49,7 @@ func runImport(t *testing.T, svc *registry.Service, data string) *registry.Impor
 	ctx := context.Background()
 	rd, err := sheet.Open(strings.NewReader(data), "export.csv")
 	require.NoError(t, err)
-	rows, err := svc.ComplaintRows(rd)
+	rows, err := svc.ComplaintRows(context.Background(), rd)
 	require.NoError(t, err)
 	r, err := svc.NewImport(ctx, audit.System, "export.csv")
 	require.NoError(t, err)
@@ -120,7 +120,7 @@ func TestImport_ResumesAfterCrash(t *testing.T) {
 	// complaints on file that were never counted, and the batch's mark begun but not ended.
 	rd, err := sheet.Open(strings.NewReader(exportCSV(700, "北京悦动健身有限公司")), "part.csv")
 	require.NoError(t, err)
-	rows, err := svc.ComplaintRows(rd)
+	rows, err := svc.ComplaintRows(context.Background(), rd)
 	require.NoError(t, err)
 	var stranded []*registry.Complaint
 	for {

@@ -162,3 +162,43 @@ func mergeCond(existing any, op string, value any) bson.M {
 	m[op] = value
 	return m
 }
+
+// settingsCollection holds one document per setting.
+const settingsCollection = "settings"
+
+const mappingSettingID = "complaint_column_mapping"
+
+// GetMapping implements SettingsStore.
+func (s *MongoStore) GetMapping(ctx context.Context) (*MappingSetting, error) {
+	var m MappingSetting
+	err := s.enterprises.Database().Collection(settingsCollection).FindOne(ctx, bson.M{"_id": mappingSettingID}).Decode(&m)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return nil, errs.E(errs.NotFound, "registry.GetMapping", "no mapping stored")
+	}
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.GetMapping", err)
+	}
+	return &m, nil
+}
+
+// PutMapping implements SettingsStore.
+func (s *MongoStore) PutMapping(ctx context.Context, m *MappingSetting) error {
+	defer store.LockDocument(settingsCollection, mappingSettingID)()
+	coll := s.enterprises.Database().Collection(settingsCollection)
+	doc := bson.M{"_id": mappingSettingID, "mapping": m.Mapping, "version": m.Version, "updated_at": m.UpdatedAt,
+		"updated_by": m.UpdatedBy}
+	var err error
+	if m.Version == 1 {
+		_, err = coll.InsertOne(ctx, doc)
+	} else {
+		var res *mongo.UpdateResult
+		res, err = coll.ReplaceOne(ctx, bson.M{"_id": mappingSettingID, "version": m.Version - 1}, doc)
+		if err == nil && res.MatchedCount == 0 {
+			return errs.E(errs.Stale, "registry.PutMapping", "映射已被他人修改，请刷新后重试 (the mapping changed meanwhile)")
+		}
+	}
+	if mongo.IsDuplicateKeyError(err) {
+		return errs.E(errs.Stale, "registry.PutMapping", "映射已被他人修改，请刷新后重试 (the mapping changed meanwhile)")
+	}
+	return wrapInternal("registry.PutMapping", err)
+}

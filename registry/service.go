@@ -2,6 +2,7 @@ package registry
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"prepaidreg/internal/audit"
@@ -19,6 +20,7 @@ type Store interface {
 	// ListEnterprises returns one page of enterprises matching q, in USCC order.
 	ListEnterprises(ctx context.Context, q EnterpriseQuery) ([]Enterprise, error)
 	ComplaintStore
+	SettingsStore
 }
 
 // Auditor records changes and reads them back.
@@ -31,17 +33,20 @@ type Auditor interface {
 type Service struct {
 	store      Store
 	complaints ComplaintStore
+	settings   SettingsStore
 	audit      Auditor
 	areas      *Areas
 	tagger     *Tagger
-	mapping    ColumnMapping
-	now        func() time.Time
+	// mu guards mapping, the column mapping last read from the settings.
+	mu      sync.RWMutex
+	mapping ColumnMapping
+	now     func() time.Time
 }
 
 // NewService returns a Service on store, recording changes in auditor.
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
 	return &Service{
-		store: store, complaints: store, audit: auditor, areas: areas,
+		store: store, complaints: store, settings: store, audit: auditor, areas: areas,
 		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), now: time.Now,
 	}
 }

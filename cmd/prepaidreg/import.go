@@ -50,7 +50,7 @@ func runImport(ctx context.Context, args []string, getenv func(string) string, s
 		return fmt.Errorf("import %s: %w", path, err)
 	}
 	defer rd.Close()
-	rows, err := sys.registry.ComplaintRows(rd)
+	rows, err := sys.registry.ComplaintRows(ctx, rd)
 	if err != nil {
 		return fmt.Errorf("import %s: %w", path, err)
 	}
