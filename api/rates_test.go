@@ -321,3 +321,23 @@ func TestExport_XLSX(t *testing.T) {
 		}
 	})
 }
+
+func TestExport_FromTheConsoleSession(t *testing.T) {
+	env := newTestEnv(t)
+	env.do(user.Regulator, "POST", "/api/v1/complaints", complaintInput("S1", "某店"))
+	s := env.signIn(t, user.Regulator)
+
+	r := env.page(t, s, "GET", "/api/v1/complaints.csv", nil)
+	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+	assert.Contains(t, string(r.Body), "S1")
+	assert.NotContains(t, string(r.Body), "13812341234")
+
+	t.Run("but not to change anything", func(t *testing.T) {
+		r := env.page(t, s, "POST", "/api/v1/complaints", url.Values{"ticket": {"S2"}})
+		assert.Equal(t, http.StatusUnauthorized, r.Status)
+	})
+	t.Run("nor with another role", func(t *testing.T) {
+		m := env.signIn(t, user.Mediator)
+		assert.Equal(t, http.StatusForbidden, env.page(t, m, "GET", "/api/v1/complaints.csv", nil).Status)
+	})
+}
