@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"slices"
@@ -255,7 +256,11 @@ func (s *server) dossierPage(c *fiber.Ctx) error {
 type dossierView struct {
 	*registry.Dossier
 	DistrictName string
+	// Categories, DailyChart and ComplaintURL show the complaints section: the counts by
+	// category, the daily series and the list of the enterprise's complaints.
 	Categories   []option
+	DailyChart   template.HTML
+	ComplaintURL string
 	RiskLevel    string
 	ListLabel    string
 	Interviews   []recordView
@@ -286,9 +291,9 @@ func (s *server) dossierViewOf(d *registry.Dossier) dossierView {
 		Enforcement:  recordViews(d.Enforcement),
 		Mediation:    recordViews(d.Mediation),
 	}
-	for _, k := range sortedKeys(d.Complaints.ByCategory) {
-		v.Categories = append(v.Categories, option{Value: strconv.FormatInt(d.Complaints.ByCategory[k], 10), Label: k})
-	}
+	v.Categories = complaintCategories(d.Complaints.ByCategory)
+	v.DailyChart = dailyComplaintChart(d.Complaints.Daily)
+	v.ComplaintURL = "/console/complaints?uscc=" + url.QueryEscape(d.Enterprise.USCC.String())
 	for _, ch := range d.Changes {
 		v.Changes = append(v.Changes, changeView{
 			At: ch.At, Actor: ch.Actor, Action: labelOr(actionLabels, ch.Action),
