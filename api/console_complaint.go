@@ -1,24 +1,18 @@
 package api
 
 import (
-	"context"
 	"errors"
 	"html/template"
-	"mime/multipart"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
 
-	"prepaidreg/internal/audit"
 	"prepaidreg/internal/chart"
 	"prepaidreg/internal/errs"
-	"prepaidreg/internal/sheet"
 	"prepaidreg/registry"
 )
 
@@ -337,78 +331,6 @@ func importRefusal(err error) (string, int, bool) {
 		return errs.MessageOf(err), http.StatusBadRequest, true
 	}
 	return "", 0, false
-}
-
-// startImport checks at once that the upload in the field "file" is a spreadsheet with the
-// required columns, then imports its rows in the background and returns the job's report.
-// It does what the API's import does, for the console's form.
-func (s *server) startImport(c *fiber.Ctx) (*registry.ImportReport, error) {
-	fh, err := c.FormFile("file")
-	if err != nil {
-		return nil, newHTTPError(http.StatusBadRequest, "请选择要上传的 xlsx 或 csv 文件 (choose a file to upload)")
-	}
-	if fh.Size > maxUploadBody {
-		return nil, newHTTPError(http.StatusRequestEntityTooLarge, "文件超过20 MiB (file over 20 MiB)")
-	}
-	job, err := s.openImport(c.UserContext(), fh)
-	if err != nil {
-		return nil, err
-	}
-	who := actor(c)
-	report, err := s.Registry.NewImport(c.UserContext(), who, job.name)
-	if err != nil {
-		job.close()
-		return nil, err
-	}
-	go s.runImport(job, who, report)
-	return report, nil
-}
-
-// importJob is an upload being imported: its temporary copy, reader and rows.
-type importJob struct {
-	name string
-	tmp  *os.File
-	rd   *sheet.Reader
-	rows *registry.ComplaintRows
-}
-
-// close lets go of the upload and removes its temporary copy.
-func (j *importJob) close() {
-	if j.rd != nil {
-		j.rd.Close()
-	}
-	j.tmp.Close()
-	os.Remove(j.tmp.Name())
-}
-
-// openImport copies the upload aside and reads its header; a file that is no 12345 export is
-// refused here, before any job is recorded.
-func (s *server) openImport(ctx context.Context, fh *multipart.FileHeader) (*importJob, error) {
-	tmp, err := saveUpload(fh)
-	if err != nil {
-		return nil, err
-	}
-	job := &importJob{name: filepath.Base(fh.Filename), tmp: tmp}
-	if job.rd, err = sheet.Open(tmp, job.name); err != nil {
-		job.close()
-		return nil, err
-	}
-	if job.rows, err = s.Registry.ComplaintRows(ctx, job.rd); err != nil {
-		job.close()
-		return nil, err
-	}
-	return job, nil
-}
-
-// runImport runs an import job to its end, outside the request that started it.
-func (s *server) runImport(job *importJob, who audit.Actor, report *registry.ImportReport) {
-	defer job.close()
-	if err := s.Registry.RunImport(context.Background(), who, report, job.rows, nil); err != nil {
-		s.logger.Error("complaint import failed", "id", report.ID, "err", err)
-		return
-	}
-	s.logger.Info("complaint import finished", "id", report.ID, "rows", report.Rows,
-		"imported", report.Imported, "duplicates", report.Duplicates, "rejected", report.Rejections)
 }
 
 // importReportView is an import's report with its codes turned into words.
