@@ -18,11 +18,12 @@ type route struct {
 }
 
 var (
-	anyone     = []user.Role{user.Public}
-	signedIn   = user.Roles
-	regulators = []user.Role{user.Regulator, user.Supervisor}
-	readsFirms = []user.Role{user.Regulator, user.Supervisor, user.Mediator, user.FundOfficer}
-	adminsOnly = []user.Role{user.Admin}
+	anyone      = []user.Role{user.Public}
+	signedIn    = user.Roles
+	regulators  = []user.Role{user.Regulator, user.Supervisor}
+	supervisors = []user.Role{user.Supervisor}
+	readsFirms  = []user.Role{user.Regulator, user.Supervisor, user.Mediator, user.FundOfficer}
+	adminsOnly  = []user.Role{user.Admin}
 )
 
 // routes is the route table. Every route the app serves is here, with the roles that may use
@@ -53,6 +54,33 @@ func (s *server) routes() []route {
 		{Method: "PATCH", Path: "/api/v1/complaints/:id", Roles: regulators, Summary: "Correct a complaint's category (If-Match)", handler: s.patchComplaint},
 		{Method: "POST", Path: "/api/v1/complaints/:id/link", Roles: regulators, Summary: "Link a complaint to an enterprise", handler: s.linkComplaint},
 
+		{Method: "GET", Path: "/api/v1/enterprises/:uscc/risk", Roles: regulators, Summary: "Current risk assessment", handler: s.getRisk},
+		{Method: "GET", Path: "/api/v1/enterprises/:uscc/risk/history", Roles: regulators, Summary: "Risk assessments, newest first", handler: s.getRiskHistory},
+		{Method: "GET", Path: "/api/v1/settings/risk-model", Roles: signedIn, Summary: "The risk model in force", handler: s.getRiskModel},
+		{Method: "PUT", Path: "/api/v1/settings/risk-model", Roles: adminsOnly, Summary: "Record a new risk model version (If-Match)", handler: s.putRiskModel},
+
+		{Method: "GET", Path: "/api/v1/warnings", Roles: regulators, Summary: "Early-warning queue", handler: s.listWarnings},
+		{Method: "GET", Path: "/api/v1/warnings/:id", Roles: regulators, Summary: "One warning with its evidence", handler: s.getWarning},
+		{Method: "POST", Path: "/api/v1/warnings/:id/acknowledge", Roles: regulators, Summary: "Acknowledge a warning", handler: s.acknowledgeWarning},
+		{Method: "POST", Path: "/api/v1/warnings/:id/handle", Roles: regulators, Summary: "Mark a warning handled", handler: s.handleWarning},
+		{Method: "POST", Path: "/api/v1/warnings/:id/dismiss", Roles: regulators, Summary: "Dismiss a warning with a reason", handler: s.dismissWarning},
+
+		{Method: "POST", Path: "/api/v1/list-entries", Roles: regulators, Summary: "Propose a grey or black list entry", handler: s.proposeEntry},
+		{Method: "GET", Path: "/api/v1/list-entries", Roles: regulators, Summary: "List entries by state and kind", handler: s.listEntries},
+		{Method: "GET", Path: "/api/v1/list-entries/:id", Roles: regulators, Summary: "One entry with its whole history", handler: s.getEntry},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/approve", Roles: supervisors, Summary: "Approve and publish (not the proposer)", handler: s.approveEntry},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/reject", Roles: supervisors, Summary: "Reject a proposal (not the proposer)", handler: s.rejectEntry},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/withdraw", Roles: regulators, Summary: "Withdraw one's own proposal", handler: s.withdrawEntry},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/removal", Roles: regulators, Summary: "Propose removal", handler: s.proposeRemoval},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/removal/approve", Roles: supervisors, Summary: "Approve removal (not the proposer)", handler: s.approveRemoval},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/removal/reject", Roles: supervisors, Summary: "Reject removal (not the proposer)", handler: s.rejectRemoval},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/objections", Roles: regulators, Summary: "Record an enterprise's objection", handler: s.recordObjection},
+		{Method: "POST", Path: "/api/v1/list-entries/:id/objections/:oid/decide", Roles: supervisors, Summary: "Decide an objection", handler: s.decideObjection},
+
+		{Method: "GET", Path: "/api/v1/public/lists", Roles: anyone, Summary: "Search the published lists", handler: s.publicSearch},
+		{Method: "GET", Path: "/api/v1/public/lists.csv", Roles: anyone, Summary: "The whole published list as CSV", handler: s.publicCSV},
+		{Method: "GET", Path: "/api/v1/public/lists/:id", Roles: anyone, Summary: "One published entry", handler: s.publicEntry},
+
 		{Method: "GET", Path: "/api/v1/users", Roles: adminsOnly, Summary: "List accounts", handler: s.listUsers},
 		{Method: "POST", Path: "/api/v1/users", Roles: adminsOnly, Summary: "Create an account", handler: s.createUser},
 		{Method: "POST", Path: "/api/v1/users/:username/disable", Roles: adminsOnly, Summary: "Disable an account", handler: s.disableUser},
@@ -81,6 +109,17 @@ func (s *server) routes() []route {
 		{Method: "GET", Path: "/console/complaints/:id", Roles: regulators, Page: true, Summary: "One complaint", handler: s.complaintPage},
 		{Method: "POST", Path: "/console/complaints/:id/link", Roles: regulators, Page: true, Summary: "Link a complaint by hand", handler: s.linkComplaintForm},
 		{Method: "POST", Path: "/console/complaints/:id/category", Roles: regulators, Page: true, Summary: "Correct a complaint's category", handler: s.correctCategoryForm},
+		{Method: "GET", Path: "/lists/black", Roles: anyone, Page: true, Summary: "The black list", handler: s.blackListPage},
+		{Method: "GET", Path: "/lists/grey", Roles: anyone, Page: true, Summary: "The grey list", handler: s.greyListPage},
+		{Method: "GET", Path: "/lists/entries/:id", Roles: anyone, Page: true, Summary: "One published entry", handler: s.entryPage},
+		{Method: "GET", Path: "/lists/entries/:id/notice.pdf", Roles: anyone, Page: true, Summary: "Publication notice PDF", handler: s.noticePDF},
+		{Method: "GET", Path: "/console/warnings", Roles: regulators, Page: true, Summary: "Warnings queue", handler: s.warningsPage},
+		{Method: "POST", Path: "/console/warnings/:id", Roles: regulators, Page: true, Summary: "Acknowledge, handle or dismiss", handler: s.warningForm},
+		{Method: "GET", Path: "/console/list-entries", Roles: regulators, Page: true, Summary: "Decisions awaiting approval and all entries", handler: s.entriesPage},
+		{Method: "GET", Path: "/console/list-entries/new", Roles: regulators, Page: true, Summary: "Proposal form", handler: s.newEntryPage},
+		{Method: "POST", Path: "/console/list-entries", Roles: regulators, Page: true, Summary: "Propose from the form", handler: s.proposeEntryForm},
+		{Method: "GET", Path: "/console/list-entries/:id", Roles: regulators, Page: true, Summary: "Entry with its history", handler: s.entryConsolePage},
+		{Method: "POST", Path: "/console/list-entries/:id/:action", Roles: regulators, Page: true, Summary: "Approve, reject, withdraw, removal", handler: s.entryActionForm},
 		{Method: "GET", Path: "/static/*", Roles: anyone, Page: true, Summary: "Style sheet and images", handler: s.static},
 	}
 }

@@ -21,6 +21,7 @@ type Store interface {
 	ListEnterprises(ctx context.Context, q EnterpriseQuery) ([]Enterprise, error)
 	ComplaintStore
 	SettingsStore
+	RiskStore
 }
 
 // Auditor records changes and reads them back.
