@@ -14,6 +14,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"prepaidreg/internal/chart"
 	"prepaidreg/internal/errs"
 	"prepaidreg/internal/money"
 	"prepaidreg/registry"
@@ -249,7 +250,11 @@ func (s *server) dossierPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "dossier", pageData{Title: d.Enterprise.Name, Data: s.dossierViewOf(d)})
+	v := s.dossierViewOf(d)
+	if v.RiskHistory, err = s.Registry.RiskHistory(c.UserContext(), d.Enterprise.USCC.String(), 20); err != nil {
+		return err
+	}
+	return s.render(c, "dossier", pageData{Title: d.Enterprise.Name, Data: v})
 }
 
 // dossierView is a dossier with its codes turned into the words the page shows.
@@ -262,6 +267,8 @@ type dossierView struct {
 	DailyChart   template.HTML
 	ComplaintURL string
 	RiskLevel    string
+	RiskChart    template.HTML
+	RiskHistory  []registry.Assessment
 	ListLabel    string
 	Interviews   []recordView
 	Enforcement  []recordView
@@ -293,6 +300,7 @@ func (s *server) dossierViewOf(d *registry.Dossier) dossierView {
 	}
 	v.Categories = complaintCategories(d.Complaints.ByCategory)
 	v.DailyChart = dailyComplaintChart(d.Complaints.Daily)
+	v.RiskChart = riskFactorChart(d.Risk.Factors)
 	v.ComplaintURL = "/console/complaints?uscc=" + url.QueryEscape(d.Enterprise.USCC.String())
 	for _, ch := range d.Changes {
 		v.Changes = append(v.Changes, changeView{
@@ -587,4 +595,18 @@ func placeErrors(fields []errs.FieldError, inputs map[string]string, storeLines 
 		placed[input] = msg
 	}
 	return placed, strings.Join(top, "；")
+}
+
+// riskFactorChart draws each factor's contribution against its weight.
+func riskFactorChart(factors []registry.Factor) template.HTML {
+	if len(factors) == 0 {
+		return ""
+	}
+	bars := make([]chart.HBar, len(factors))
+	most := 0.0
+	for i, f := range factors {
+		bars[i] = chart.HBar{Label: f.Label, Value: f.Contribution, Note: fmt.Sprintf("%.1f / %.0f 分", f.Contribution, f.Weight)}
+		most = max(most, f.Weight)
+	}
+	return chart.HBars("风险因素得分", bars, most)
 }

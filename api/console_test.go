@@ -404,7 +404,9 @@ func TestConsole_DossierPage(t *testing.T) {
 		"联合执法", "调解", "资金监管", "变更记录"} {
 		assert.Contains(t, body, "<h2>"+section, "section %s", section)
 	}
-	assert.GreaterOrEqual(t, strings.Count(body, "暂无记录"), 7, "empty sections say so")
+	assert.GreaterOrEqual(t, strings.Count(body, "暂无记录"), 6, "empty sections say so")
+	assert.Contains(t, body, `id="risk-score"`, "the first assessment is shown")
+	assert.Contains(t, body, "风险因素得分")
 	assert.Contains(t, body, "123,456.00 元")
 	assert.Contains(t, body, `href="/console/enterprises/`+uscc+`/edit"`)
 

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -42,4 +43,9 @@ func assertNoEnterprises(t *testing.T, env *testEnv) {
 	var got enterpriseListBody
 	r.JSON(t, &got)
 	require.Empty(t, got.Items, "nothing should have been written")
+}
+
+// nowMinusHours is a time hours ago, as RFC 3339.
+func nowMinusHours(hours int) string {
+	return time.Now().UTC().Add(-time.Duration(hours) * time.Hour).Format(time.RFC3339)
 }

@@ -34,7 +34,8 @@ type ComplaintStore interface {
 	// LinkWaiting links the unlinked complaints naming the enterprise and returns their ids.
 	LinkWaiting(ctx context.Context, uscc USCC, keys []string, at time.Time) ([]string, error)
 	EnterpriseCodes(ctx context.Context) ([]USCC, error)
-	GetEnterpriseFile(ctx context.Context, uscc USCC) (*Enterprise, ComplaintCounters, error)
+	// GetEnterpriseFile reads the enterprise with its summaries, in one read.
+	GetEnterpriseFile(ctx context.Context, uscc USCC) (*EnterpriseFile, error)
 	// SaveImport writes an import's report, creating it the first time.
 	SaveImport(ctx context.Context, r *ImportReport) error
 	GetImport(ctx context.Context, id string) (*ImportReport, error)
@@ -207,6 +208,9 @@ func (s *Service) CreateComplaint(ctx context.Context, actor audit.Actor, in Com
 	if err := s.flushCounts(ctx, rep.ID, counts); err != nil {
 		return nil, err
 	}
+	if _, err := s.Rescore(ctx, counts.enterprises()); err != nil {
+		return nil, err
+	}
 	if rep.Duplicates == 1 {
 		existing, err := s.complaints.GetComplaint(ctx, c.ID)
 		return &ComplaintResult{Complaint: existing}, err
@@ -295,12 +299,8 @@ func (s *Service) LinkComplaint(ctx context.Context, actor audit.Actor, id strin
 		Change: map[string]any{"uscc": FieldChange{From: previous, To: e.USCC}}}); err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
-	for _, u := range []USCC{previous, e.USCC} {
-		if u != "" {
-			if _, _, err := s.complaints.Recount(ctx, u); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.recountAndRescore(ctx, previous, e.USCC); err != nil {
+		return nil, err
 	}
 
 	if addAlias && c.ReportedName != "" && NameKey(c.ReportedName) != NameKey(e.Name) {
@@ -337,10 +337,8 @@ func (s *Service) CorrectCategory(ctx context.Context, actor audit.Actor, id str
 		Change: map[string]any{"category": FieldChange{From: from, To: cat}}}); err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
-	if c.USCC != "" {
-		if _, _, err := s.complaints.Recount(ctx, c.USCC); err != nil {
-			return nil, err
-		}
+	if err := s.recountAndRescore(ctx, c.USCC); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -356,6 +354,22 @@ func (s *Service) linkWaiting(ctx context.Context, actor audit.Actor, e *Enterpr
 		Change: map[string]any{"linked": ids}}); err != nil {
 		return errs.Wrap(errs.Internal, "registry.linkWaiting", err)
 	}
-	_, _, err = s.complaints.Recount(ctx, e.USCC)
+	return s.recountAndRescore(ctx, e.USCC)
+}
+
+// recountAndRescore rebuilds the counters of the enterprises named (empty codes are skipped)
+// and assesses them afresh.
+func (s *Service) recountAndRescore(ctx context.Context, codes ...USCC) error {
+	var changed []USCC
+	for _, u := range codes {
+		if u == "" {
+			continue
+		}
+		if _, _, err := s.complaints.Recount(ctx, u); err != nil {
+			return err
+		}
+		changed = append(changed, u)
+	}
+	_, err := s.Rescore(ctx, changed)
 	return err
 }

@@ -41,9 +41,21 @@ type ComplaintsSection struct {
 
 // RiskSection holds the enterprise's current risk assessment, if it has one.
 type RiskSection struct {
-	Score    *int       `json:"score"`
-	Level    string     `json:"level,omitempty"`
-	Assessed *time.Time `json:"assessed_at,omitempty"`
+	Score        *int       `json:"score"`
+	Level        string     `json:"level,omitempty"`
+	Assessed     *time.Time `json:"assessed_at,omitempty"`
+	ModelVersion int        `json:"model_version,omitempty"`
+	AssessmentID string     `json:"assessment_id,omitempty"`
+	Factors      []Factor   `json:"factors"`
+}
+
+func riskSection(r *RiskSummary) RiskSection {
+	if r == nil {
+		return RiskSection{Factors: []Factor{}}
+	}
+	score, at := r.Score, r.AssessedAt
+	return RiskSection{Score: &score, Level: string(r.Level), Assessed: &at, ModelVersion: r.ModelVersion,
+		AssessmentID: r.AssessmentID, Factors: r.Factors}
 }
 
 // ListStatusSection says whether the enterprise is on the grey or black list.
@@ -78,10 +90,11 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 	if err != nil {
 		return nil, errNoEnterprise
 	}
-	e, counters, err := s.complaints.GetEnterpriseFile(ctx, code)
+	file, err := s.complaints.GetEnterpriseFile(ctx, code)
 	if err != nil {
 		return nil, err
 	}
+	e := file.Enterprise
 	page, err := s.audit.List(ctx, audit.Query{Target: e.target(), Latest: true, Limit: dossierChanges})
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, "registry.Dossier", err)
@@ -89,7 +102,8 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 
 	d := &Dossier{
 		Enterprise:  e,
-		Complaints:  counters.section(s.now()),
+		Complaints:  file.Complaints.section(s.now()),
+		Risk:        riskSection(file.Risk),
 		Interviews:  []json.RawMessage{},
 		Enforcement: []json.RawMessage{},
 		Mediation:   []json.RawMessage{},

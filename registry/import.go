@@ -209,7 +209,11 @@ func (s *Service) Import(
 			return err
 		}
 	}
-	return s.flushCounts(ctx, report.ID, counts)
+	if err := s.flushCounts(ctx, report.ID, counts); err != nil {
+		return err
+	}
+	_, err = s.Rescore(ctx, counts.enterprises())
+	return err
 }
 
 // ImportMark is the open mark of an import whose complaints are on file but not yet in
@@ -230,6 +234,15 @@ type counts struct {
 }
 
 func newCounts() *counts { return &counts{deltas: map[USCC]*ComplaintCounters{}} }
+
+// enterprises returns the enterprises whose counts changed.
+func (k *counts) enterprises() []USCC {
+	out := make([]USCC, 0, len(k.deltas))
+	for u := range k.deltas {
+		out = append(out, u)
+	}
+	return out
+}
 
 func (k *counts) add(c *Complaint) {
 	if k.deltas[c.USCC] == nil {

@@ -202,3 +202,16 @@ func handlingOf(status string) registry.Handling {
 	}
 	return registry.HandlingOpen
 }
+
+// recentCSV makes an export of n refund complaints received over the last days, about name.
+func recentCSV(n int, name string) string {
+	var b strings.Builder
+	b.WriteString(csvHeader)
+	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	for i := 0; i < n; i++ {
+		at := now.Add(-time.Duration(i%20) * 24 * time.Hour).Add(-time.Hour)
+		fmt.Fprintf(&b, "R%s%05d,%s,李%d,1391234%04d,%s,,朝阳区,望京街道,\"商家拒绝退费，现已联系不上，要求退款。\",退费难,500,办理中,\n",
+			strings.ReplaceAll(name, "北京", "")[:3], i, at.Format("2006-01-02 15:04"), i, i, name)
+	}
+	return b.String()
+}

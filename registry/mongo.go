@@ -40,6 +40,9 @@ func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
 	if err == nil {
 		err = s.ensureComplaintIndexes(ctx)
 	}
+	if err == nil {
+		err = s.ensureRiskIndexes(ctx)
+	}
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry: ensure indexes", err)
 	}
@@ -52,6 +55,7 @@ type enterpriseDoc struct {
 	Enterprise `bson:",inline"`
 	NameKeys   []string          `bson:"name_keys"`
 	Complaints ComplaintCounters `bson:"complaints"`
+	Risk       *RiskSummary      `bson:"risk,omitempty"`
 }
 
 // InsertEnterprise implements Store.
@@ -83,17 +87,25 @@ func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise,
 	return &e, nil
 }
 
+// EnterpriseFile is an enterprise with the summaries its document carries.
+type EnterpriseFile struct {
+	Enterprise *Enterprise
+	Complaints ComplaintCounters
+	// Risk is the current assessment, or nil before the first.
+	Risk *RiskSummary
+}
+
 // GetEnterpriseFile implements Store.
-func (s *MongoStore) GetEnterpriseFile(ctx context.Context, uscc USCC) (*Enterprise, ComplaintCounters, error) {
+func (s *MongoStore) GetEnterpriseFile(ctx context.Context, uscc USCC) (*EnterpriseFile, error) {
 	var doc enterpriseDoc
 	err := s.enterprises.FindOne(ctx, bson.M{"_id": string(uscc)}).Decode(&doc)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return nil, ComplaintCounters{}, errNoEnterprise
+		return nil, errNoEnterprise
 	}
 	if err != nil {
-		return nil, ComplaintCounters{}, errs.Wrap(errs.Internal, "registry.GetEnterpriseFile", err)
+		return nil, errs.Wrap(errs.Internal, "registry.GetEnterpriseFile", err)
 	}
-	return &doc.Enterprise, doc.Complaints, nil
+	return &EnterpriseFile{Enterprise: &doc.Enterprise, Complaints: doc.Complaints, Risk: doc.Risk}, nil
 }
 
 // ReplaceEnterprise implements Store. Only the registration fields are written, so that the

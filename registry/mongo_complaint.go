@@ -256,10 +256,11 @@ func (s *MongoStore) pending() *mongo.Collection {
 // sets the counters. It returns the counters found before and after.
 func (s *MongoStore) Recount(ctx context.Context, uscc USCC) (before, after ComplaintCounters, err error) {
 	defer store.LockDocument(EnterprisesCollection, string(uscc))()
-	_, before, err = s.GetEnterpriseFile(ctx, uscc)
+	file, err := s.GetEnterpriseFile(ctx, uscc)
 	if err != nil {
 		return before, after, err
 	}
+	before = file.Complaints
 	marks, err := s.OpenImports(ctx)
 	if err != nil {
 		return before, after, err

@@ -38,6 +38,8 @@ type Service struct {
 	audit      Auditor
 	areas      *Areas
 	tagger     *Tagger
+	signals    Signals
+	levelHook  RiskLevelHook
 	// mu guards mapping, the column mapping last read from the settings.
 	mu      sync.RWMutex
 	mapping ColumnMapping
@@ -48,7 +50,7 @@ type Service struct {
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
 	return &Service{
 		store: store, complaints: store, settings: store, audit: auditor, areas: areas,
-		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), now: time.Now,
+		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: noSignals{}, now: time.Now,
 	}
 }
 
@@ -120,7 +122,14 @@ func (s *Service) CreateEnterprise(ctx context.Context, actor audit.Actor, in En
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
-	return e, s.linkWaiting(ctx, actor, e)
+	if err := s.linkWaiting(ctx, actor, e); err != nil {
+		return nil, err
+	}
+	// A first assessment starts the enterprise's risk history.
+	if _, err := s.Rescore(ctx, []USCC{e.USCC}); err != nil {
+		return nil, err
+	}
+	return e, nil
 }
 
 // Enterprise returns the enterprise registered under uscc.
@@ -193,6 +202,13 @@ func (s *Service) UpdateEnterprise(
 	_, aliased := diff["aliases"]
 	if renamed || aliased {
 		if err := s.linkWaiting(ctx, actor, &after); err != nil {
+			return nil, err
+		}
+	}
+	_, status := diff["status"]
+	_, stores := diff["stores"]
+	if status || stores {
+		if _, err := s.Rescore(ctx, []USCC{after.USCC}); err != nil {
 			return nil, err
 		}
 	}

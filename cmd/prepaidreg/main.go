@@ -34,6 +34,7 @@ commands:
   demo          load synthetic demo data into an empty store
   import FILE   import a 12345 work-order export (.xlsx or .csv)
   reconcile     rebuild every enterprise's complaint counters from the complaints
+  rescore       assess every enterprise's risk afresh with the model in force
 
 Run "prepaidreg <command> -h" for a command's flags.`
 
@@ -56,6 +57,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runImport(ctx, args, getenv, stdout, stderr)
 	case "reconcile":
 		return runReconcile(ctx, args, getenv, stdout, stderr)
+	case "rescore":
+		return runRescore(ctx, args, getenv, stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprintln(stdout, usage)
 		return nil
