@@ -210,7 +210,7 @@ func (s *MongoStore) AddCounters(ctx context.Context, deltas map[USCC]*Complaint
 		}
 		models = append(models, mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": u}).SetUpdate(update))
 	}
-	if _, err := s.enterprises.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+	if err := store.BulkWrite(ctx, s.enterprises, models); err != nil {
 		return errs.Wrap(errs.Internal, "registry.AddCounters", err)
 	}
 	return nil

@@ -138,7 +138,7 @@ func (s *MongoStore) RecordAssessments(ctx context.Context, as []Assessment) err
 		return errs.Wrap(errs.Internal, "registry.RecordAssessments", err)
 	}
 	defer lockEnterprises(codes)()
-	if _, err := s.enterprises.BulkWrite(ctx, models, options.BulkWrite().SetOrdered(false)); err != nil {
+	if err := store.BulkWrite(ctx, s.enterprises, models); err != nil {
 		return errs.Wrap(errs.Internal, "registry.RecordAssessments", err)
 	}
 	return nil

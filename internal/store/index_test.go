@@ -68,3 +68,31 @@ func TestLockDocuments_OverlappingSetsDoNotDeadlock(t *testing.T) {
 	unlock := store.LockDocuments("things", ids)
 	unlock()
 }
+
+// TestBulkWrite_ManyUpdates writes more updates than the embedded store's connection pool
+// could hold in one command.
+func TestBulkWrite_ManyUpdates(t *testing.T) {
+	ctx := context.Background()
+	coll := storetest.New(t).Collection("things")
+	const n = 250
+	docs := make([]any, n)
+	models := make([]mongo.WriteModel, n)
+	for i := range n {
+		docs[i] = bson.M{"_id": i, "count": 0}
+		models[i] = mongo.NewUpdateOneModel().SetFilter(bson.M{"_id": i}).SetUpdate(bson.M{"$inc": bson.M{"count": i}})
+	}
+	_, err := coll.InsertMany(ctx, docs)
+	require.NoError(t, err)
+
+	done := make(chan error, 1)
+	go func() { done <- store.BulkWrite(ctx, coll, models) }()
+	select {
+	case err := <-done:
+		require.NoError(t, err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("the bulk write never finished")
+	}
+	var got struct{ Count int }
+	require.NoError(t, coll.FindOne(ctx, bson.M{"_id": n - 1}).Decode(&got))
+	assert.Equal(t, n-1, got.Count)
+}
