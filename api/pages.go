@@ -130,12 +130,12 @@ func (s *server) static(c *fiber.Ctx) error {
 	return c.Send(b)
 }
 
-func (s *server) home(c *fiber.Ctx) error {
-	return s.render(c, "home", pageData{Title: "预付式消费监管平台"})
-}
-
 func (s *server) consoleHome(c *fiber.Ctx) error {
-	return s.render(c, "console", pageData{Title: "工作台"})
+	warnings, err := s.startPageWarnings(c)
+	if err != nil {
+		return err
+	}
+	return s.render(c, "console", pageData{Title: "工作台", Data: warnings})
 }
 
 func (s *server) healthz(c *fiber.Ctx) error {
@@ -148,4 +148,8 @@ func (s *server) readyz(c *fiber.Ctx) error {
 		return c.Status(http.StatusServiceUnavailable).JSON(fiber.Map{"status": "store unreachable"})
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
+}
+
+func (s *server) home(c *fiber.Ctx) error {
+	return s.render(c, "home", pageData{Title: "预付式消费监管平台"})
 }

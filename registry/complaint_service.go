@@ -208,6 +208,9 @@ func (s *Service) CreateComplaint(ctx context.Context, actor audit.Actor, in Com
 	if err := s.flushCounts(ctx, rep.ID, counts); err != nil {
 		return nil, err
 	}
+	if err := s.detectWarnings(ctx, counts.enterprises()); err != nil {
+		return nil, err
+	}
 	if _, err := s.Rescore(ctx, counts.enterprises()); err != nil {
 		return nil, err
 	}

@@ -212,6 +212,9 @@ func (s *Service) Import(
 	if err := s.flushCounts(ctx, report.ID, counts); err != nil {
 		return err
 	}
+	if err := s.detectWarnings(ctx, counts.enterprises()); err != nil {
+		return err
+	}
 	_, err = s.Rescore(ctx, counts.enterprises())
 	return err
 }
