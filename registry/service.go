@@ -48,10 +48,13 @@ type Service struct {
 
 // NewService returns a Service on store, recording changes in auditor.
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
-	return &Service{
+	s := &Service{
 		store: store, complaints: store, settings: store, audit: auditor, areas: areas,
 		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: noSignals{}, now: time.Now,
 	}
+	// An enterprise newly reaching high or critical raises an early warning.
+	s.levelHook = s.RiskLevelReached
+	return s
 }
 
 // SetClock replaces the clock; tests use it.

@@ -318,9 +318,9 @@ func TestWarning_ImportedBurstRaisesOneWarning(t *testing.T) {
 
 	// A later burst opens a new warning.
 	env.warnImport(t, "北京悦动健身有限公司", "退费难", 0, "B09")
-	got = env.list(t, WarningQuery{})
+	got = env.list(t, WarningQuery{Kind: WarningBurst})
 	require.Len(t, got, 2)
-	open := env.list(t, WarningQuery{States: []WarningState{WarningNew, WarningAcknowledged}})
+	open := env.list(t, WarningQuery{Kind: WarningBurst, States: []WarningState{WarningNew, WarningAcknowledged}})
 	require.Len(t, open, 1)
 	assert.NotEqual(t, w.ID, open[0].ID)
 	assert.Len(t, open[0].Evidence, 9)
@@ -439,7 +439,7 @@ func TestWarning_DetectionRoundTripsDoNotGrowWithComplaints(t *testing.T) {
 			}
 			env.warnImport(t, name, "退费难", 5, tickets...)
 		}
-		require.Len(t, env.list(t, WarningQuery{}), 3)
+		require.Len(t, env.list(t, WarningQuery{Kind: WarningBurst}), 3)
 
 		// A run with nothing new to say reads and writes nothing but its four queries.
 		env.mon.Reset()
