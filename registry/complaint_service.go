@@ -21,8 +21,9 @@ type ComplaintStore interface {
 	UpdateComplaint(ctx context.Context, c *Complaint) error
 	ListComplaints(ctx context.Context, q ComplaintQuery) ([]Complaint, error)
 	NameIndex(ctx context.Context) (*NameIndex, error)
-	// AddCounters adds each enterprise's counts to its counters.
-	AddCounters(ctx context.Context, deltas map[USCC]*ComplaintCounters) error
+	// AddCounters adds each enterprise's counts to its counters and records the assessments
+	// made from the new counts.
+	AddCounters(ctx context.Context, deltas map[USCC]*ComplaintCounters, risks []Assessment) error
 	// MarkImport opens or refreshes an import's mark, adding the enterprises it will count
 	// into; CloseImport closes it once their counts are added.
 	MarkImport(ctx context.Context, id string, enterprises []USCC, at time.Time) error
@@ -209,9 +210,6 @@ func (s *Service) CreateComplaint(ctx context.Context, actor audit.Actor, in Com
 		return nil, err
 	}
 	if err := s.detectWarnings(ctx, counts.enterprises()); err != nil {
-		return nil, err
-	}
-	if _, err := s.Rescore(ctx, counts.enterprises()); err != nil {
 		return nil, err
 	}
 	if rep.Duplicates == 1 {

@@ -64,6 +64,31 @@ func (c *ComplaintCounters) add(cp *Complaint) {
 	}
 }
 
+// merge adds another set of counters to these.
+func (c *ComplaintCounters) merge(d *ComplaintCounters) {
+	if c.ByCategory == nil {
+		c.ByCategory = map[string]int64{}
+	}
+	if c.Daily == nil {
+		c.Daily = map[string]int64{}
+	}
+	c.Total += d.Total
+	c.Open += d.Open
+	c.AmountFen += d.AmountFen
+	for k, v := range d.ByCategory {
+		c.ByCategory[k] += v
+	}
+	for k, v := range d.Daily {
+		c.Daily[k] += v
+	}
+	if d.FirstAt != nil && (c.FirstAt == nil || d.FirstAt.Before(*c.FirstAt)) {
+		c.FirstAt = d.FirstAt
+	}
+	if d.LatestAt != nil && (c.LatestAt == nil || d.LatestAt.After(*c.LatestAt)) {
+		c.LatestAt = d.LatestAt
+	}
+}
+
 // equal reports whether two sets of counters say the same.
 func (c ComplaintCounters) equal(o ComplaintCounters) bool {
 	sameTime := func(a, b *time.Time) bool { return (a == nil) == (b == nil) && (a == nil || a.Equal(*b)) }

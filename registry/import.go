@@ -212,11 +212,7 @@ func (s *Service) Import(
 	if err := s.flushCounts(ctx, report.ID, counts); err != nil {
 		return err
 	}
-	if err := s.detectWarnings(ctx, counts.enterprises()); err != nil {
-		return err
-	}
-	_, err = s.Rescore(ctx, counts.enterprises())
-	return err
+	return s.detectWarnings(ctx, counts.enterprises())
 }
 
 // ImportMark is the open mark of an import whose complaints are on file but not yet in
@@ -314,19 +310,31 @@ func (s *Service) fileBatch(
 	return nil
 }
 
-// flushCounts adds an import's gathered counts to its enterprises' counters in one bulk write
-// and closes its mark, both under the enterprises' locks, so that a recount sees either
-// neither or both.
+// flushCounts adds an import's gathered counts to its enterprises' counters, with the risk
+// assessment made from the new counts, in one bulk write, and closes its mark, all under the
+// enterprises' locks, so that a recount sees either neither or both.
 func (s *Service) flushCounts(ctx context.Context, importID string, counts *counts) error {
 	codes := make([]USCC, 0, len(counts.deltas))
 	for u := range counts.deltas {
 		codes = append(codes, u)
 	}
-	defer lockEnterprises(codes)()
-	if err := s.complaints.AddCounters(ctx, counts.deltas); err != nil {
+	unlock := lockEnterprises(codes)
+	subjects, risks, err := s.assessWithCounts(ctx, codes, counts.deltas)
+	if err != nil {
+		unlock()
 		return err
 	}
-	return s.complaints.CloseImport(ctx, importID)
+	if err := s.complaints.AddCounters(ctx, counts.deltas, risks); err != nil {
+		unlock()
+		return err
+	}
+	err = s.complaints.CloseImport(ctx, importID)
+	unlock()
+	if err != nil {
+		return err
+	}
+	// Warnings are raised outside the locks: raising one takes other documents' locks.
+	return s.tellLevelChanges(ctx, subjects, risks)
 }
 
 // abandonImport closes the mark of an import that stopped on an error and recounts its

@@ -180,11 +180,24 @@ func (s *MongoStore) NameIndex(ctx context.Context) (*NameIndex, error) {
 	return idx, nil
 }
 
-// AddCounters implements Store: one bulk write adds each enterprise's counts. The caller holds
-// the enterprises' locks (lockEnterprises), so that no other write to them interleaves.
-func (s *MongoStore) AddCounters(ctx context.Context, deltas map[USCC]*ComplaintCounters) error {
+// AddCounters implements Store: one bulk write adds each enterprise's counts and sets the
+// assessment made from them, so that each enterprise is written once; the assessments are
+// inserted first. The caller holds the enterprises' locks (lockEnterprises), so that no other
+// write to them interleaves.
+func (s *MongoStore) AddCounters(ctx context.Context, deltas map[USCC]*ComplaintCounters, risks []Assessment) error {
 	if len(deltas) == 0 {
 		return nil
+	}
+	risk := make(map[USCC]RiskSummary, len(risks))
+	docs := make([]any, len(risks))
+	for i, a := range risks {
+		risk[a.USCC] = a.summary()
+		docs[i] = a
+	}
+	if len(docs) > 0 {
+		if _, err := s.assessments().InsertMany(ctx, docs); err != nil {
+			return errs.Wrap(errs.Internal, "registry.AddCounters", err)
+		}
 	}
 	codes := make([]string, 0, len(deltas))
 	for u := range deltas {
@@ -204,6 +217,9 @@ func (s *MongoStore) AddCounters(ctx context.Context, deltas map[USCC]*Complaint
 			inc = append(inc, bson.E{Key: "complaints.daily." + k, Value: d.Daily[k]})
 		}
 		update := bson.M{"$inc": inc}
+		if r, ok := risk[USCC(u)]; ok {
+			update["$set"] = bson.M{"risk": r}
+		}
 		if d.FirstAt != nil {
 			update["$min"] = bson.M{"complaints.first_at": *d.FirstAt}
 			update["$max"] = bson.M{"complaints.latest_at": *d.LatestAt}

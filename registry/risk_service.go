@@ -117,11 +117,23 @@ func (s *Service) Rescore(ctx context.Context, codes []USCC) ([]Assessment, erro
 	if len(codes) == 0 {
 		return nil, nil
 	}
-	model, err := s.RiskModel(ctx)
+	subjects, err := s.store.riskSubjects(ctx, codes)
 	if err != nil {
 		return nil, err
 	}
-	subjects, err := s.store.riskSubjects(ctx, codes)
+	out, err := s.assess(ctx, subjects)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.store.RecordAssessments(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, s.tellLevelChanges(ctx, subjects, out)
+}
+
+// assess scores each subject with the model in force and the other modules' signals.
+func (s *Service) assess(ctx context.Context, subjects []riskSubject) ([]Assessment, error) {
+	model, err := s.RiskModel(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -137,10 +149,27 @@ func (s *Service) Rescore(ctx context.Context, codes []USCC) ([]Assessment, erro
 		out = append(out, Assessment{ID: newAssessmentID(now), USCC: sub.USCC, Score: score,
 			Level: model.Level(score), ModelVersion: model.Version, AssessedAt: now, Factors: factors})
 	}
-	if err := s.store.RecordAssessments(ctx, out); err != nil {
-		return nil, err
+	return out, nil
+}
+
+// assessWithCounts assesses the enterprises as they will stand once deltas are added to their
+// counters, reading them in one query; the caller holds their locks.
+func (s *Service) assessWithCounts(
+	ctx context.Context,
+	codes []USCC,
+	deltas map[USCC]*ComplaintCounters,
+) ([]riskSubject, []Assessment, error) {
+	subjects, err := s.store.riskSubjects(ctx, codes)
+	if err != nil {
+		return nil, nil, err
 	}
-	return out, s.tellLevelChanges(ctx, subjects, out)
+	for i := range subjects {
+		if d := deltas[subjects[i].USCC]; d != nil {
+			subjects[i].Complaints.merge(d)
+		}
+	}
+	risks, err := s.assess(ctx, subjects)
+	return subjects, risks, err
 }
 
 // tellLevelChanges tells the level hook of every enterprise whose level changed.
