@@ -74,6 +74,8 @@ func (s *server) listAudit(c *fiber.Ctx) error {
 var VersionedCollections = []audit.Versioned{
 	{Collection: registry.EnterprisesCollection, Kind: "enterprise"},
 	{Collection: user.UsersCollection, Kind: "user"},
+	{Collection: registry.ListEntriesCollection, Kind: "list-entry"},
+	{Collection: registry.WarningsCollection, Kind: "warning"},
 }
 
 func (s *server) verifyAudit(c *fiber.Ctx) error {

@@ -58,10 +58,37 @@ func riskSection(r *RiskSummary) RiskSection {
 		AssessmentID: r.AssessmentID, Factors: r.Factors}
 }
 
-// ListStatusSection says whether the enterprise is on the grey or black list.
+// ListStatusSection says whether the enterprise is on the grey or black list, and lists its
+// list entries, newest first.
 type ListStatusSection struct {
-	// List is "", "grey" or "black".
+	// List is "", "grey" or "black": the list of its published entry (one awaiting removal
+	// included); black when it is on both.
 	List string `json:"list"`
+	// Entries are its latest entries, at most 20, its open ones always among them.
+	Entries []ListStatusEntry `json:"entries"`
+}
+
+// ListStatusEntry is one list entry as the dossier shows it.
+type ListStatusEntry struct {
+	ID             string     `json:"id"`
+	Kind           ListKind   `json:"kind"`
+	State          EntryState `json:"state"`
+	ListedAt       *time.Time `json:"listed_at"`
+	RemovedAt      *time.Time `json:"removed_at"`
+	DecisionNumber string     `json:"decision_number"`
+}
+
+// listStatus sums up an enterprise's entries, given newest first.
+func listStatus(entries []ListEntry) ListStatusSection {
+	sec := ListStatusSection{Entries: make([]ListStatusEntry, 0, len(entries))}
+	for _, e := range entries {
+		if e.State.Listed() && sec.List != string(ListBlack) {
+			sec.List = string(e.Kind)
+		}
+		sec.Entries = append(sec.Entries, ListStatusEntry{ID: e.ID, Kind: e.Kind, State: e.State,
+			ListedAt: e.ListedAt, RemovedAt: e.RemovedAt, DecisionNumber: e.DecisionNumber})
+	}
+	return sec
 }
 
 // FundsSection summarises supervised funds and insurance.
@@ -83,8 +110,8 @@ type DossierChange struct {
 const dossierChanges = 20
 
 // Dossier returns the enterprise's whole file. It costs a fixed number of reads whatever the
-// enterprise's history: the enterprise document with its summaries, and one bounded read of
-// its latest changes.
+// enterprise's history: the enterprise document with its summaries, one bounded read of its
+// latest changes, and one of its latest list entries.
 func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 	code, err := ParseUSCC(uscc)
 	if err != nil {
@@ -99,11 +126,16 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, "registry.Dossier", err)
 	}
+	entries, err := s.EntriesOf(ctx, uscc)
+	if err != nil {
+		return nil, err
+	}
 
 	d := &Dossier{
 		Enterprise:  e,
 		Complaints:  file.Complaints.section(s.now()),
 		Risk:        riskSection(file.Risk),
+		ListStatus:  listStatus(entries),
 		Interviews:  []json.RawMessage{},
 		Enforcement: []json.RawMessage{},
 		Mediation:   []json.RawMessage{},

@@ -46,6 +46,9 @@ func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
 	if err == nil {
 		err = s.EnsureWarningIndexes(ctx)
 	}
+	if err == nil {
+		err = s.EnsureListEntryIndexes(ctx)
+	}
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry: ensure indexes", err)
 	}

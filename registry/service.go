@@ -22,6 +22,7 @@ type Store interface {
 	ComplaintStore
 	SettingsStore
 	RiskStore
+	ListEntryStore
 }
 
 // Auditor records changes and reads them back.
@@ -40,6 +41,7 @@ type Service struct {
 	tagger     *Tagger
 	signals    Signals
 	levelHook  RiskLevelHook
+	lists      ListSettings
 	// mu guards mapping, the column mapping last read from the settings.
 	mu      sync.RWMutex
 	mapping ColumnMapping
@@ -50,7 +52,8 @@ type Service struct {
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
 	s := &Service{
 		store: store, complaints: store, settings: store, audit: auditor, areas: areas,
-		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: noSignals{}, now: time.Now,
+		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: noSignals{}, lists: DefaultListSettings(),
+		now: time.Now,
 	}
 	// An enterprise newly reaching high or critical raises an early warning.
 	s.levelHook = s.RiskLevelReached
