@@ -94,7 +94,7 @@ func (s *MongoStore) riskSubjects(ctx context.Context, codes []USCC) ([]riskSubj
 		return nil, errs.Wrap(errs.Internal, "registry.riskSubjects", err)
 	}
 
-	cur, err = s.enterprises.Database().Collection("list_entries").Find(ctx,
+	cur, err = s.enterprises.Database().Collection(ListEntriesCollection).Find(ctx,
 		bson.M{"uscc": bson.M{"$in": ids}, "state": bson.M{"$in": bson.A{EntryPublished, EntryRemovalProposed, EntryRemoved}}},
 		options.Find().SetProjection(bson.M{"uscc": 1, "kind": 1}))
 	if err != nil {
