@@ -49,13 +49,13 @@ type RiskSection struct {
 	Factors      []Factor   `json:"factors"`
 }
 
-func riskSection(r *RiskSummary) RiskSection {
-	if r == nil {
+func riskSection(a *Assessment) RiskSection {
+	if a == nil {
 		return RiskSection{Factors: []Factor{}}
 	}
-	score, at := r.Score, r.AssessedAt
-	return RiskSection{Score: &score, Level: string(r.Level), Assessed: &at, ModelVersion: r.ModelVersion,
-		AssessmentID: r.AssessmentID, Factors: r.Factors}
+	score, at := a.Score, a.AssessedAt
+	return RiskSection{Score: &score, Level: string(a.Level), Assessed: &at, ModelVersion: a.ModelVersion,
+		AssessmentID: a.ID, Factors: a.Factors}
 }
 
 // ListStatusSection says whether the enterprise is on the grey or black list, and lists its
@@ -110,8 +110,8 @@ type DossierChange struct {
 const dossierChanges = 20
 
 // Dossier returns the enterprise's whole file. It costs a fixed number of reads whatever the
-// enterprise's history: the enterprise document with its summaries, one bounded read of its
-// latest changes, and one of its latest list entries.
+// enterprise's history: the enterprise document with its summaries, its current assessment,
+// one bounded read of its latest changes, and one of its latest list entries.
 func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 	code, err := ParseUSCC(uscc)
 	if err != nil {
@@ -130,11 +130,17 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 	if err != nil {
 		return nil, err
 	}
+	var current *Assessment
+	if file.Risk != nil {
+		if current, err = s.store.GetAssessment(ctx, file.Risk.AssessmentID); err != nil {
+			return nil, err
+		}
+	}
 
 	d := &Dossier{
 		Enterprise:  e,
 		Complaints:  file.Complaints.section(s.now()),
-		Risk:        riskSection(file.Risk),
+		Risk:        riskSection(current),
 		ListStatus:  listStatus(entries),
 		Interviews:  []json.RawMessage{},
 		Enforcement: []json.RawMessage{},

@@ -40,19 +40,20 @@ type RiskLevelHook func(ctx context.Context, uscc USCC, from, to RiskLevel) erro
 // SetRiskLevelHook sets the function told of level changes.
 func (s *Service) SetRiskLevelHook(h RiskLevelHook) { s.levelHook = h }
 
-// RiskSummary is the current assessment as the enterprise's document carries it.
+// RiskSummary is the current assessment as the enterprise's document carries it. The factors
+// stay in the assessment itself: on the embedded store every update reads every enterprise
+// document, so their size is paid on each write (docs/PERFORMANCE.md).
 type RiskSummary struct {
 	AssessmentID string    `json:"assessment_id" bson:"assessment_id"`
 	Score        int       `json:"score" bson:"score"`
 	Level        RiskLevel `json:"level" bson:"level"`
 	ModelVersion int       `json:"model_version" bson:"model_version"`
 	AssessedAt   time.Time `json:"assessed_at" bson:"assessed_at"`
-	Factors      []Factor  `json:"factors" bson:"factors"`
 }
 
 func (a Assessment) summary() RiskSummary {
 	return RiskSummary{AssessmentID: a.ID, Score: a.Score, Level: a.Level, ModelVersion: a.ModelVersion,
-		AssessedAt: a.AssessedAt, Factors: a.Factors}
+		AssessedAt: a.AssessedAt}
 }
 
 // Assessment returns one risk assessment by its id.
