@@ -32,12 +32,16 @@ type Deps struct {
 	Audit    *audit.Log
 	// SecureCookies marks cookies Secure; set it when the server is reached over HTTPS.
 	SecureCookies bool
+	// Public tunes the public lists' snapshot refresh and rate limit; the zero value is the
+	// default.
+	Public PublicOptions
 }
 
 type server struct {
 	Deps
 	logger *slog.Logger
 	pages  *pages
+	public *publicLists
 }
 
 // New returns the Fiber app with every route of the route table.
@@ -45,7 +49,10 @@ func New(d Deps) *fiber.App {
 	if d.Logger == nil {
 		d.Logger = slog.Default()
 	}
-	s := &server{Deps: d, logger: d.Logger, pages: loadPages()}
+	s := &server{Deps: d, logger: d.Logger, pages: loadPages(), public: newPublicLists(d)}
+	if d.Registry != nil {
+		d.Registry.SetPublicationHook(s.refreshPublic)
+	}
 	app := fiber.New(fiber.Config{
 		AppName:               "prepaidreg",
 		BodyLimit:             maxUploadBody,

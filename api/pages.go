@@ -149,7 +149,3 @@ func (s *server) readyz(c *fiber.Ctx) error {
 	}
 	return c.JSON(fiber.Map{"status": "ready"})
 }
-
-func (s *server) home(c *fiber.Ctx) error {
-	return s.render(c, "home", pageData{Title: "预付式消费监管平台"})
-}

@@ -263,6 +263,9 @@ func (s *Service) recordStep(
 		if _, err := st.BumpPublication(ctx, now); err != nil {
 			return err
 		}
+		if s.publicationHook != nil {
+			defer s.publicationHook(context.WithoutCancel(ctx))
+		}
 	}
 	change := map[string]any{"from": from, "to": e.State}
 	if done.note != "" {

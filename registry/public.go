@@ -13,7 +13,7 @@ import (
 type PublicStore interface {
 	// PublishedEntries returns, in one query, every entry the public may see: those on a list
 	// (published, removal_proposed) and those taken off it (removed), whose pages show the
-	// removal.
+	// removal. Only the published fields, former names, state and times are filled in.
 	PublishedEntries(ctx context.Context) ([]ListEntry, error)
 	// PublicationVersion returns the number every approval or removal of a list decision
 	// increments, or 0 before the first.

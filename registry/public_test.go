@@ -64,6 +64,8 @@ func TestMongoStore_PublishedEntries(t *testing.T) {
 	slices.Sort(ids)
 	assert.Equal(t, []string{"le-published", "le-removal_proposed", "le-removed"}, ids)
 	assert.Equal(t, "北京朝阳悦动力健身服务有限公司", got[0].Name)
+	assert.Equal(t, "京朝市监信〔2026〕12号", got[0].DecisionNumber)
+	assert.Empty(t, got[0].ProposedBy, "internal fields are not read")
 }
 
 func TestMongoStore_PublicationVersion(t *testing.T) {

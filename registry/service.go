@@ -42,6 +42,8 @@ type Service struct {
 	signals    Signals
 	levelHook  RiskLevelHook
 	lists      ListSettings
+	// publicationHook is told when the published lists change.
+	publicationHook func(ctx context.Context)
 	// mu guards mapping, the column mapping last read from the settings.
 	mu      sync.RWMutex
 	mapping ColumnMapping
@@ -59,6 +61,11 @@ func NewService(store Store, auditor Auditor, areas *Areas) *Service {
 	s.levelHook = s.RiskLevelReached
 	return s
 }
+
+// SetPublicationHook sets the function told, after the fact, that the published lists have
+// changed; the web server refreshes its public snapshot with it, and other instances notice
+// the publication version within seconds.
+func (s *Service) SetPublicationHook(h func(ctx context.Context)) { s.publicationHook = h }
 
 // SetClock replaces the clock; tests use it.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
