@@ -94,6 +94,11 @@ func benchExport(b *testing.B) string {
 
 // benchService returns a service on a fresh database holding the benchmark's enterprises.
 func benchService(tb testing.TB, db *mongo.Database, enterprises int) *Service {
+	return benchServiceWith(tb, db, enterprises, emptyCounters())
+}
+
+// benchServiceWith is benchService with the given counters on every enterprise.
+func benchServiceWith(tb testing.TB, db *mongo.Database, enterprises int, counters ComplaintCounters) *Service {
 	tb.Helper()
 	ctx := context.Background()
 	st := NewMongoStore(db)
@@ -107,7 +112,7 @@ func benchService(tb testing.TB, db *mongo.Database, enterprises int) *Service {
 		e := Enterprise{USCC: USCC(first + string(c)), Name: benchEnterpriseName(i), Aliases: []string{},
 			District: "110105", Street: "望京街道", Industry: IndustryFitness, Status: StatusOperating,
 			Stores: []Shop{}, Version: 1, CreatedAt: now, UpdatedAt: now}
-		docs[i] = enterpriseDoc{Enterprise: e, NameKeys: e.nameKeys(), Complaints: emptyCounters()}
+		docs[i] = enterpriseDoc{Enterprise: e, NameKeys: e.nameKeys(), Complaints: counters}
 	}
 	_, err := db.Collection(EnterprisesCollection).InsertMany(ctx, docs)
 	require.NoError(tb, err)
@@ -274,4 +279,24 @@ func keys(m map[string]int) []string {
 		out = append(out, k)
 	}
 	return out
+}
+
+// BenchmarkRescoreAll assesses 10,000 enterprises afresh on the embedded store, each with a
+// few complaints in its counters, as `prepaidreg rescore` does.
+func BenchmarkRescoreAll(b *testing.B) {
+	const enterprises = 10_000
+	ctx := context.Background()
+	for b.Loop() {
+		b.StopTimer()
+		counters := emptyCounters()
+		counters.Total, counters.ByCategory["refund_refused"] = 3, 2
+		svc := benchServiceWith(b, storetest.New(b), enterprises, counters)
+		b.StartTimer()
+
+		started := time.Now()
+		n, err := svc.RescoreAll(ctx, nil)
+		require.NoError(b, err)
+		require.Equal(b, enterprises, n)
+		b.ReportMetric(float64(n)/time.Since(started).Seconds(), "enterprises/s")
+	}
 }

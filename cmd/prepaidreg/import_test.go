@@ -76,6 +76,20 @@ func TestImportAndReconcileCommands(t *testing.T) {
 	require.NoError(t, run(ctx, []string{"reconcile", "--data-dir", dir}, noEnv, nil, &out, io.Discard))
 	assert.Contains(t, out.String(), "corrected: 0", "a second reconcile finds nothing to correct")
 
+	t.Run("rescore assesses every enterprise afresh", func(t *testing.T) {
+		var out, progress bytes.Buffer
+		require.NoError(t, run(ctx, []string{"rescore", "--data-dir", dir}, noEnv, nil, &out, &progress))
+		assert.Contains(t, out.String(), "enterprises assessed: 1")
+		assert.Contains(t, progress.String(), "progress: 1 enterprises assessed")
+
+		sys, err := open(ctx, cfg, slog.New(slog.DiscardHandler))
+		require.NoError(t, err)
+		defer sys.close()
+		history, err := sys.registry.RiskHistory(ctx, e.USCC.String(), 50)
+		require.NoError(t, err)
+		assert.GreaterOrEqual(t, len(history), 3, "registration, import, rescore")
+	})
+
 	t.Run("a file that is not a spreadsheet is refused whole", func(t *testing.T) {
 		err := run(ctx, []string{"import", "--data-dir", dir, "main.go"}, noEnv, nil, io.Discard, io.Discard)
 		require.Error(t, err)
