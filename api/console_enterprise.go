@@ -139,6 +139,9 @@ func (s *server) createEnterpriseForm(c *fiber.Ctx) error {
 	}
 	form := readEnterpriseForm(c)
 	in, conv := enterpriseInput(form)
+	if len(conv.errors) > 0 {
+		return s.enterpriseFormFailed(c, form, "", conv, s.formProblems(in))
+	}
 	e, err := s.Registry.CreateEnterprise(c.UserContext(), actor(c), in)
 	if err != nil {
 		return s.enterpriseFormFailed(c, form, "", conv, err)
@@ -170,12 +173,21 @@ func (s *server) updateEnterpriseForm(c *fiber.Ctx) error {
 	}
 
 	in, conv := enterpriseInput(form)
+	if len(conv.errors) > 0 {
+		return s.enterpriseFormFailed(c, form, form["uscc"], conv, s.formProblems(in))
+	}
 	in.Prepaid.BalanceReportedOn = e.Prepaid.BalanceReportedOn
 	e, err = s.Registry.UpdateEnterprise(c.UserContext(), actor(c), e.USCC.String(), version, patchOf(in))
 	if err != nil {
 		return s.enterpriseFormFailed(c, form, form["uscc"], conv, err)
 	}
 	return c.Redirect(dossierPath(e.USCC), http.StatusSeeOther)
+}
+
+// formProblems checks a form the form itself could not read in full, so that the registry's
+// messages for the other fields show beside the form's own.
+func (s *server) formProblems(in registry.EnterpriseInput) error {
+	return &errs.Error{Kind: errs.Invalid, Op: "api.enterpriseForm", Fields: s.Registry.CheckEnterprise(in)}
 }
 
 // enterpriseFormFailed shows the form again after a refused save, with what was typed: field
@@ -512,9 +524,6 @@ func enterpriseInput(form map[string]string) (registry.EnterpriseInput, formConv
 
 	fen, err := parseYuan(form["balance"])
 	if err != nil {
-		// The registry refuses a negative balance, so this stand-in writes nothing and still lets
-		// the registry report every other field in the same answer.
-		fen = -1
 		conv.errors = append(conv.errors,
 			errs.FieldError{Field: "prepaid.outstanding_balance_fen", Message: err.Error()})
 	}

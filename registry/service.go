@@ -93,6 +93,41 @@ type EnterpriseInput struct {
 func (s *Service) CreateEnterprise(ctx context.Context, actor audit.Actor, in EnterpriseInput) (*Enterprise, error) {
 	const op = "registry.CreateEnterprise"
 
+	e, fe := s.enterpriseOf(in)
+	if len(fe) > 0 {
+		return nil, errs.Fields(op, fe...)
+	}
+
+	if err := s.store.InsertEnterprise(ctx, e); err != nil {
+		return nil, err
+	}
+	_, err := s.audit.Append(ctx, audit.Entry{
+		Actor: actor, Action: "enterprise.create", Target: e.target(), Version: e.Version,
+		Change: map[string]any{"after": e},
+	})
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	if err := s.linkWaiting(ctx, actor, e); err != nil {
+		return nil, err
+	}
+	// A first assessment starts the enterprise's risk history.
+	if _, err := s.Rescore(ctx, []USCC{e.USCC}); err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// CheckEnterprise checks a registration without writing anything and returns every field's
+// problem, or nil. Forms use it to show all messages at once when they have problems of
+// their own.
+func (s *Service) CheckEnterprise(in EnterpriseInput) []errs.FieldError {
+	_, fe := s.enterpriseOf(in)
+	return fe
+}
+
+// enterpriseOf makes the registration record of in and checks it.
+func (s *Service) enterpriseOf(in EnterpriseInput) (*Enterprise, []errs.FieldError) {
 	var fe []errs.FieldError
 	uscc, err := ParseUSCC(in.USCC)
 	if err != nil {
@@ -120,29 +155,7 @@ func (s *Service) CreateEnterprise(ctx context.Context, actor audit.Actor, in En
 		UpdatedAt:           now,
 	}
 	e.normalise()
-	fe = append(fe, e.validate(s.areas)...)
-	if len(fe) > 0 {
-		return nil, errs.Fields(op, fe...)
-	}
-
-	if err := s.store.InsertEnterprise(ctx, e); err != nil {
-		return nil, err
-	}
-	_, err = s.audit.Append(ctx, audit.Entry{
-		Actor: actor, Action: "enterprise.create", Target: e.target(), Version: e.Version,
-		Change: map[string]any{"after": e},
-	})
-	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	if err := s.linkWaiting(ctx, actor, e); err != nil {
-		return nil, err
-	}
-	// A first assessment starts the enterprise's risk history.
-	if _, err := s.Rescore(ctx, []USCC{e.USCC}); err != nil {
-		return nil, err
-	}
-	return e, nil
+	return e, append(fe, e.validate(s.areas)...)
 }
 
 // Enterprise returns the enterprise registered under uscc.
