@@ -275,7 +275,13 @@ func (s *Service) ListComplaints(ctx context.Context, q ComplaintQuery) (Complai
 // LinkComplaint links a complaint to an enterprise by hand. With addAlias, the name the
 // complainant used becomes an alias of the enterprise so that later complaints using it link
 // themselves.
-func (s *Service) LinkComplaint(ctx context.Context, actor audit.Actor, id string, uscc string, addAlias bool) (*Complaint, error) {
+func (s *Service) LinkComplaint(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	uscc string,
+	addAlias bool,
+) (*Complaint, error) {
 	const op = "registry.LinkComplaint"
 	c, err := s.Complaint(ctx, id)
 	if err != nil {
@@ -315,7 +321,13 @@ func (s *Service) LinkComplaint(ctx context.Context, actor audit.Actor, id strin
 
 // CorrectCategory sets a complaint's category by a regulator's judgement. The correction is
 // kept: later imports of the same ticket do not overwrite it.
-func (s *Service) CorrectCategory(ctx context.Context, actor audit.Actor, id string, ifMatch int64, cat Category) (*Complaint, error) {
+func (s *Service) CorrectCategory(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifMatch int64,
+	cat Category,
+) (*Complaint, error) {
 	const op = "registry.CorrectCategory"
 	if !cat.Valid() {
 		return nil, errs.Fields(op, errs.FieldError{Field: "category", Message: "未知的投诉类别 (unknown category)"})

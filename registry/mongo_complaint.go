@@ -301,7 +301,11 @@ func (s *MongoStore) Recount(ctx context.Context, uscc USCC) (before, after Comp
 
 // countComplaints counts an enterprise's complaints, leaving out those of imports still open:
 // their counts are added when the import ends.
-func (s *MongoStore) countComplaints(ctx context.Context, uscc USCC, openImports map[string]bool) (ComplaintCounters, error) {
+func (s *MongoStore) countComplaints(
+	ctx context.Context,
+	uscc USCC,
+	openImports map[string]bool,
+) (ComplaintCounters, error) {
 	c := emptyCounters()
 	opts := options.Find().SetProjection(bson.M{
 		"received_at": 1, "category": 1, "amount_fen": 1, "handling": 1, "import_id": 1,

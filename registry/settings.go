@@ -39,7 +39,12 @@ func (s *Service) ColumnMappingSetting(ctx context.Context) (*MappingSetting, er
 }
 
 // SetColumnMapping replaces the column mapping if it is still at version ifMatch.
-func (s *Service) SetColumnMapping(ctx context.Context, actor audit.Actor, ifMatch int64, m ColumnMapping) (*MappingSetting, error) {
+func (s *Service) SetColumnMapping(
+	ctx context.Context,
+	actor audit.Actor,
+	ifMatch int64,
+	m ColumnMapping,
+) (*MappingSetting, error) {
 	const op = "registry.SetColumnMapping"
 	if fe := m.check(); len(fe) > 0 {
 		return nil, errs.Fields(op, fe...)

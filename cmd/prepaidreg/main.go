@@ -39,7 +39,14 @@ commands:
 Run "prepaidreg <command> -h" for a command's flags.`
 
 // run is the whole program, with its inputs passed in so that tests can call it.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(
+	ctx context.Context,
+	args []string,
+	getenv func(string) string,
+	stdin io.Reader,
+	stdout,
+	stderr io.Writer,
+) error {
 	cmd := "serve"
 	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
 		cmd, args = args[0], args[1:]

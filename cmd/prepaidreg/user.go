@@ -13,7 +13,14 @@ import (
 	"prepaidreg/internal/user"
 )
 
-func runUser(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+func runUser(
+	ctx context.Context,
+	args []string,
+	getenv func(string) string,
+	stdin io.Reader,
+	stdout,
+	stderr io.Writer,
+) error {
 	if len(args) == 0 {
 		return errors.New("user: say add, list, disable or token")
 	}

@@ -104,7 +104,12 @@ func (l *Log) Verify(ctx context.Context, versioned ...Versioned) (Report, error
 	return rep, nil
 }
 
-func (l *Log) verifyVersions(ctx context.Context, v Versioned, seen map[string]map[int64]bool, add func(Problem)) error {
+func (l *Log) verifyVersions(
+	ctx context.Context,
+	v Versioned,
+	seen map[string]map[int64]bool,
+	add func(Problem),
+) error {
 	db := l.records.Database()
 	cur, err := db.Collection(v.Collection).Find(ctx, bson.M{},
 		options.Find().SetProjection(bson.M{"_id": 1, "version": 1}))

@@ -68,7 +68,13 @@ type Added struct {
 
 // Add creates an account. An empty password leaves the account without console sign-in until
 // one is set.
-func (s *Service) Add(ctx context.Context, actor audit.Actor, username string, role Role, password string) (*Added, error) {
+func (s *Service) Add(
+	ctx context.Context,
+	actor audit.Actor,
+	username string,
+	role Role,
+	password string,
+) (*Added, error) {
 	const op = "user.Add"
 	var fe []errs.FieldError
 	if !usernamePattern.MatchString(username) {
