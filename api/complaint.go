@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -76,7 +75,7 @@ func (s *server) listComplaints(c *fiber.Ctx) error {
 		out.Items[i] = cp.Masked()
 	}
 	if page.Next != nil {
-		out.NextCursor = encodeCursor(page.Next.ReceivedAt.UTC().Format(time.RFC3339Nano) + "|" + page.Next.ID)
+		out.NextCursor = complaintCursorText(page.Next)
 	}
 	return c.JSON(out)
 }
@@ -164,17 +163,11 @@ func (s *server) parseComplaintQuery(c *fiber.Ctx, paged bool) (registry.Complai
 }
 
 func complaintCursor(s string) (*registry.ComplaintCursor, error) {
-	raw, err := decodeCursor(s)
-	if err != nil || raw == "" {
+	at, id, ok, err := decodeTimeCursor(s)
+	if !ok {
 		return nil, err
 	}
-	at, id, ok := strings.Cut(raw, "|")
-	t, terr := time.Parse(time.RFC3339Nano, at)
-	if !ok || terr != nil || id == "" {
-		return nil, newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",
-			errs.FieldError{Field: "cursor", Message: "分页游标无效，请从第一页重新开始 (invalid cursor)"})
-	}
-	return &registry.ComplaintCursor{ReceivedAt: t, ID: id}, nil
+	return &registry.ComplaintCursor{ReceivedAt: at, ID: id}, nil
 }
 
 // linkRequest is the body of POST /api/v1/complaints/{id}/link.

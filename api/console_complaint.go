@@ -176,7 +176,7 @@ func complaintsNextURL(c *fiber.Ctx, next *registry.ComplaintCursor) string {
 // complaintCursorText is the opaque cursor of the page after next, as parseComplaintQuery
 // reads it back.
 func complaintCursorText(next *registry.ComplaintCursor) string {
-	return encodeCursor(next.ReceivedAt.UTC().Format(time.RFC3339Nano) + "|" + next.ID)
+	return encodeTimeCursor(next.ReceivedAt, next.ID)
 }
 
 // complaintView is one complaint in full, with its link and correction forms.

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -145,6 +146,27 @@ func decodeCursor(s string) (string, error) {
 			errs.FieldError{Field: "cursor", Message: "分页游标无效，请从第一页重新开始 (invalid cursor)"})
 	}
 	return string(raw[2:]), nil
+}
+
+// encodeTimeCursor makes an opaque cursor from the time and id a page, newest first, ended
+// with; complaints, list entries and warnings page this way.
+func encodeTimeCursor(at time.Time, id string) string {
+	return encodeCursor(at.UTC().Format(time.RFC3339Nano) + "|" + id)
+}
+
+// decodeTimeCursor reverses encodeTimeCursor; ok is false for an empty cursor.
+func decodeTimeCursor(s string) (at time.Time, id string, ok bool, err error) {
+	raw, err := decodeCursor(s)
+	if err != nil || raw == "" {
+		return time.Time{}, "", false, err
+	}
+	text, id, cut := strings.Cut(raw, "|")
+	at, terr := time.Parse(time.RFC3339Nano, text)
+	if !cut || terr != nil || id == "" {
+		return time.Time{}, "", false, newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",
+			errs.FieldError{Field: "cursor", Message: "分页游标无效，请从第一页重新开始 (invalid cursor)"})
+	}
+	return at, id, true, nil
 }
 
 // ifMatch reads the version the client last saw from If-Match ("3", W/"3" or 3).

@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -58,7 +57,7 @@ func (s *server) listEntries(c *fiber.Ctx) error {
 	}
 	out := entryList{Items: page.Items}
 	if page.Next != nil {
-		out.NextCursor = encodeCursor(page.Next.CreatedAt.UTC().Format(time.RFC3339Nano) + "|" + page.Next.ID)
+		out.NextCursor = encodeTimeCursor(page.Next.CreatedAt, page.Next.ID)
 	}
 	return c.JSON(out)
 }
@@ -94,17 +93,11 @@ func parseEntryQuery(c *fiber.Ctx) (registry.ListEntryQuery, error) {
 }
 
 func entryCursor(s string) (*registry.EntryCursor, error) {
-	raw, err := decodeCursor(s)
-	if err != nil || raw == "" {
+	at, id, ok, err := decodeTimeCursor(s)
+	if !ok {
 		return nil, err
 	}
-	at, id, ok := strings.Cut(raw, "|")
-	t, terr := time.Parse(time.RFC3339Nano, at)
-	if !ok || terr != nil || id == "" {
-		return nil, newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",
-			errs.FieldError{Field: "cursor", Message: "分页游标无效，请从第一页重新开始 (invalid cursor)"})
-	}
-	return &registry.EntryCursor{CreatedAt: t, ID: id}, nil
+	return &registry.EntryCursor{CreatedAt: at, ID: id}, nil
 }
 
 // noteRequest is the body of a decision on an entry. The note is required where the rule asks

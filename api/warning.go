@@ -65,21 +65,15 @@ func parseWarningQuery(c *fiber.Ctx) (registry.WarningQuery, error) {
 
 // warningCursorText is the opaque cursor of the page after next.
 func warningCursorText(next *registry.WarningCursor) string {
-	return encodeCursor(next.CreatedAt.UTC().Format(time.RFC3339Nano) + "|" + next.ID)
+	return encodeTimeCursor(next.CreatedAt, next.ID)
 }
 
 func warningCursor(s string) (*registry.WarningCursor, error) {
-	raw, err := decodeCursor(s)
-	if err != nil || raw == "" {
+	at, id, ok, err := decodeTimeCursor(s)
+	if !ok {
 		return nil, err
 	}
-	at, id, ok := strings.Cut(raw, "|")
-	t, terr := time.Parse(time.RFC3339Nano, at)
-	if !ok || terr != nil || id == "" {
-		return nil, newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",
-			errs.FieldError{Field: "cursor", Message: "分页游标无效，请从第一页重新开始 (invalid cursor)"})
-	}
-	return &registry.WarningCursor{CreatedAt: t, ID: id}, nil
+	return &registry.WarningCursor{CreatedAt: at, ID: id}, nil
 }
 
 // warningList is a page of the warnings queue, newest first.
