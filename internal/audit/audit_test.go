@@ -105,3 +105,32 @@ func TestLog_AppendContinuesChainAfterRestart(t *testing.T) {
 	assert.True(t, rep.OK(), "problems: %v", rep.Problems)
 	assert.EqualValues(t, 4, rep.Records)
 }
+
+func TestLog_AppendManyContinuesTheChain(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.New(t)
+	log := audit.NewLog(db)
+	appendN(t, log, 2)
+
+	batch := make([]audit.Entry, 30)
+	for i := range batch {
+		batch[i] = audit.Entry{Actor: audit.System, Action: "interview.create",
+			Target: "interview/IV-" + string(rune('A'+i)), Version: 1, Change: map[string]any{"n": i}}
+	}
+	recs, err := log.AppendMany(ctx, batch)
+	require.NoError(t, err)
+	require.Len(t, recs, 30)
+	assert.EqualValues(t, 3, recs[0].Seq)
+	assert.EqualValues(t, 32, recs[29].Seq)
+
+	// A second log on the same database, as after a restart, continues after the batch.
+	again := audit.NewLog(db)
+	r, err := again.Append(ctx, audit.Entry{Actor: audit.System, Action: "x", Target: "t/1"})
+	require.NoError(t, err)
+	assert.EqualValues(t, 33, r.Seq)
+
+	rep, err := again.Verify(ctx)
+	require.NoError(t, err)
+	assert.True(t, rep.OK(), "problems: %v", rep.Problems)
+	assert.EqualValues(t, 33, rep.Records)
+}
