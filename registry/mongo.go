@@ -93,6 +93,25 @@ func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise,
 	return &e, nil
 }
 
+// GetEnterprises implements Store: one query, whatever the number of codes; codes not on
+// file are left out.
+func (s *MongoStore) GetEnterprises(ctx context.Context, codes []USCC) ([]Enterprise, error) {
+	ids := make([]string, len(codes))
+	for i, u := range codes {
+		ids[i] = string(u)
+	}
+	cur, err := s.enterprises.Find(ctx, bson.M{"_id": bson.M{"$in": ids}},
+		options.Find().SetProjection(bson.M{"complaints": 0}))
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.GetEnterprises", err)
+	}
+	var out []Enterprise
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, errs.Wrap(errs.Internal, "registry.GetEnterprises", err)
+	}
+	return out, nil
+}
+
 // EnterpriseFile is an enterprise with the summaries its document carries.
 type EnterpriseFile struct {
 	Enterprise *Enterprise

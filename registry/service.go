@@ -15,6 +15,8 @@ type Store interface {
 	InsertEnterprise(ctx context.Context, e *Enterprise) error
 	// GetEnterprise returns the enterprise, or NotFound.
 	GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise, error)
+	// GetEnterprises returns the enterprises of codes that are on file, in no set order.
+	GetEnterprises(ctx context.Context, codes []USCC) ([]Enterprise, error)
 	// ReplaceEnterprise writes e if the stored version is still e.Version-1; otherwise Stale.
 	ReplaceEnterprise(ctx context.Context, e *Enterprise) error
 	// ListEnterprises returns one page of enterprises matching q, in USCC order.
@@ -165,6 +167,29 @@ func (s *Service) Enterprise(ctx context.Context, uscc string) (*Enterprise, err
 		return nil, errs.E(errs.NotFound, "registry.Enterprise", "没有这个统一社会信用代码的企业 (no such enterprise)")
 	}
 	return s.store.GetEnterprise(ctx, code)
+}
+
+// EnterprisesByUSCC returns the enterprises registered under codes, in the order given, and
+// the codes that are not on file; it costs one read whatever their number.
+func (s *Service) EnterprisesByUSCC(ctx context.Context, codes []USCC) ([]Enterprise, []USCC, error) {
+	found, err := s.store.GetEnterprises(ctx, codes)
+	if err != nil {
+		return nil, nil, err
+	}
+	byCode := make(map[USCC]Enterprise, len(found))
+	for _, e := range found {
+		byCode[e.USCC] = e
+	}
+	out := make([]Enterprise, 0, len(codes))
+	var missing []USCC
+	for _, c := range codes {
+		if e, ok := byCode[c]; ok {
+			out = append(out, e)
+		} else {
+			missing = append(missing, c)
+		}
+	}
+	return out, missing, nil
 }
 
 // EnterprisePatch changes some fields of an enterprise; nil fields stay as they are. The USCC
