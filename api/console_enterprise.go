@@ -282,14 +282,11 @@ type dossierView struct {
 	RiskChart    template.HTML
 	RiskHistory  []registry.Assessment
 	ListLabel    string
-	Interviews   []recordView
-	Enforcement  []recordView
-	Mediation    []recordView
+	Interviews   []registry.DossierRecord
+	Enforcement  []registry.DossierRecord
+	Mediation    []registry.DossierRecord
 	Changes      []changeView
 }
-
-// recordView is a record another module keeps in the dossier, as label and value pairs.
-type recordView []option
 
 // changeView is one entry of the change history.
 type changeView struct {
@@ -306,9 +303,9 @@ func (s *server) dossierViewOf(d *registry.Dossier) dossierView {
 		DistrictName: s.Registry.Areas().DistrictName(d.Enterprise.District),
 		RiskLevel:    labelOr(riskLevelLabels, d.Risk.Level),
 		ListLabel:    labelOr(listLabels, d.ListStatus.List),
-		Interviews:   recordViews(d.Interviews),
-		Enforcement:  recordViews(d.Enforcement),
-		Mediation:    recordViews(d.Mediation),
+		Interviews:   d.Interviews,
+		Enforcement:  d.Enforcement,
+		Mediation:    d.Mediation,
 	}
 	v.Categories = complaintCategories(d.Complaints.ByCategory)
 	v.DailyChart = dailyComplaintChart(d.Complaints.Daily)
@@ -369,26 +366,6 @@ func changedFields(ch registry.DossierChange) string {
 
 // recordViews shows records that other modules file in the dossier: the top-level fields of
 // each, in name order, text as it is and anything else as JSON.
-func recordViews(raw []json.RawMessage) []recordView {
-	var out []recordView
-	for _, r := range raw {
-		var m map[string]json.RawMessage
-		if json.Unmarshal(r, &m) != nil {
-			out = append(out, recordView{{Label: "内容", Value: string(r)}})
-			continue
-		}
-		var rv recordView
-		for _, k := range sortedKeys(m) {
-			var text string
-			if json.Unmarshal(m[k], &text) != nil {
-				text = string(m[k])
-			}
-			rv = append(rv, option{Label: k, Value: text})
-		}
-		out = append(out, rv)
-	}
-	return out
-}
 
 func (s *server) districtOptions(selected string) []option {
 	areas := s.Registry.Areas()

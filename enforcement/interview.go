@@ -71,8 +71,11 @@ type Rectification struct {
 // Interview is an administrative interview (行政约谈) with one enterprise, or several for a
 // collective interview.
 type Interview struct {
-	ID          string          `json:"id" bson:"_id"`
-	Enterprises []registry.USCC `json:"enterprises" bson:"enterprises"`
+	ID string `json:"id" bson:"_id"`
+	// NoticeNumber is the number printed on its notice, e.g. 京朝市监约〔2026〕第0153号:
+	// numbered per year in the order interviews are scheduled.
+	NoticeNumber string          `json:"notice_number" bson:"notice_number"`
+	Enterprises  []registry.USCC `json:"enterprises" bson:"enterprises"`
 	// Reason is the plain statement the notice gives; Reasons links the records behind it.
 	Reason          string       `json:"reason" bson:"reason"`
 	Reasons         Reasons      `json:"reasons" bson:"reasons"`

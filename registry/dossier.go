@@ -17,9 +17,9 @@ type Dossier struct {
 	Complaints  ComplaintsSection `json:"complaints"`
 	Risk        RiskSection       `json:"risk"`
 	ListStatus  ListStatusSection `json:"list_status"`
-	Interviews  []json.RawMessage `json:"interviews"`
-	Enforcement []json.RawMessage `json:"enforcement"`
-	Mediation   []json.RawMessage `json:"mediation"`
+	Interviews  []DossierRecord   `json:"interviews"`
+	Enforcement []DossierRecord   `json:"enforcement"`
+	Mediation   []DossierRecord   `json:"mediation"`
 	Funds       FundsSection      `json:"funds"`
 	Changes     []DossierChange   `json:"changes"`
 	GeneratedAt time.Time         `json:"generated_at"`
@@ -66,6 +66,8 @@ type ListStatusSection struct {
 	List string `json:"list"`
 	// Entries are its latest entries, at most 20, its open ones always among them.
 	Entries []ListStatusEntry `json:"entries"`
+	// Grounds are the black-list grounds its records meet, for a regulator to consider.
+	Grounds []string `json:"grounds"`
 }
 
 // ListStatusEntry is one list entry as the dossier shows it.
@@ -80,7 +82,7 @@ type ListStatusEntry struct {
 
 // listStatus sums up an enterprise's entries, given newest first.
 func listStatus(entries []ListEntry) ListStatusSection {
-	sec := ListStatusSection{Entries: make([]ListStatusEntry, 0, len(entries))}
+	sec := ListStatusSection{Entries: make([]ListStatusEntry, 0, len(entries)), Grounds: []string{}}
 	for _, e := range entries {
 		if e.State.Listed() && sec.List != string(ListBlack) {
 			sec.List = string(e.Kind)
@@ -142,11 +144,14 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 		Complaints:  file.Complaints.section(s.now()),
 		Risk:        riskSection(current),
 		ListStatus:  listStatus(entries),
-		Interviews:  []json.RawMessage{},
-		Enforcement: []json.RawMessage{},
-		Mediation:   []json.RawMessage{},
+		Interviews:  []DossierRecord{},
+		Enforcement: []DossierRecord{},
+		Mediation:   []DossierRecord{},
 		Changes:     make([]DossierChange, 0, len(page.Records)),
 		GeneratedAt: s.now().UTC(),
+	}
+	if err := s.addRecords(ctx, code, d); err != nil {
+		return nil, err
 	}
 	for _, r := range page.Records {
 		d.Changes = append(d.Changes, DossierChange{
@@ -154,4 +159,24 @@ func (s *Service) Dossier(ctx context.Context, uscc string) (*Dossier, error) {
 		})
 	}
 	return d, nil
+}
+
+// addRecords adds the other modules' records of the enterprise, and the black-list grounds
+// their signals meet.
+func (s *Service) addRecords(ctx context.Context, code USCC, d *Dossier) error {
+	for _, src := range s.records {
+		r, err := src.DossierRecords(ctx, code)
+		if err != nil {
+			return err
+		}
+		d.Interviews = append(d.Interviews, r.Interviews...)
+		d.Enforcement = append(d.Enforcement, r.Inspections...)
+		d.Mediation = append(d.Mediation, r.Mediation...)
+	}
+	sig, err := s.signals.RiskSignals(ctx, code)
+	if err != nil {
+		return err
+	}
+	d.ListStatus.Grounds = blackListGrounds(d.Enterprise, sig)
+	return nil
 }

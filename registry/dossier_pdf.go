@@ -1,7 +1,6 @@
 package registry
 
 import (
-	"bytes"
 	"cmp"
 	"encoding/json"
 	"fmt"
@@ -203,7 +202,7 @@ func writeFunds(doc *pdf.Document, f FundsSection) {
 }
 
 // writeRecords adds a section of another module's records, one row each, newest as given.
-func writeRecords(doc *pdf.Document, heading string, records []json.RawMessage) {
+func writeRecords(doc *pdf.Document, heading string, records []DossierRecord) {
 	doc.Heading(heading)
 	if len(records) == 0 {
 		doc.Paragraph(dossierNone)
@@ -211,9 +210,9 @@ func writeRecords(doc *pdf.Document, heading string, records []json.RawMessage) 
 	}
 	rows := make([][]string, len(records))
 	for i, r := range records {
-		rows[i] = []string{strconv.Itoa(i + 1), recordText(r)}
+		rows[i] = []string{clockText(r.At), r.Title, r.State, r.Outcome}
 	}
-	doc.Table([]string{"序号", "记录"}, []float64{12, 158}, rows)
+	doc.Table([]string{"时间", "事项", "状态", "结果"}, []float64{30, 70, 25, 45}, rows)
 }
 
 // writeChanges adds the change history, newest first.
@@ -268,55 +267,6 @@ func actionText(c DossierChange) string {
 		return "变更：" + strings.Join(names, "、")
 	}
 	return c.Action
-}
-
-// recordText shows a record of another module as "field：value" pairs in the order stored. Text
-// that holds an RFC 3339 time is shown in Asia/Shanghai; a record that is not a JSON object is
-// shown as it is.
-func recordText(raw json.RawMessage) string {
-	dec := json.NewDecoder(bytes.NewReader(raw))
-	dec.UseNumber()
-	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
-		return string(raw)
-	}
-	var parts []string
-	for dec.More() {
-		key, err := dec.Token()
-		if err != nil {
-			return string(raw)
-		}
-		var value any
-		if err := dec.Decode(&value); err != nil {
-			return string(raw)
-		}
-		if value != nil {
-			parts = append(parts, fmt.Sprint(key)+"："+valueText(value))
-		}
-	}
-	return strings.Join(parts, "；")
-}
-
-// valueText shows one value of a record.
-func valueText(v any) string {
-	switch v := v.(type) {
-	case string:
-		if t, err := time.Parse(time.RFC3339, v); err == nil {
-			return clockText(t)
-		}
-		return v
-	case bool:
-		if v {
-			return "是"
-		}
-		return "否"
-	case json.Number:
-		return v.String()
-	}
-	out, err := json.Marshal(v)
-	if err != nil {
-		return fmt.Sprint(v)
-	}
-	return string(out)
 }
 
 // clockText shows a time in Asia/Shanghai to the minute, or "—" for the zero time.

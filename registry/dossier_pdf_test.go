@@ -57,14 +57,13 @@ func fullDossier() *Dossier {
 		},
 		Risk:       RiskSection{Score: &score, Level: "high", Assessed: &assessed},
 		ListStatus: ListStatusSection{List: "grey"},
-		Interviews: []json.RawMessage{json.RawMessage(
-			`{"notice_no":"京朝市监约〔2026〕第0153号","scheduled_at":"2026-12-10T06:00:00Z","attended":false}`,
-		)},
-		Enforcement: []json.RawMessage{
-			json.RawMessage(`{"operation":"联合执法检查","finding":"未按规定存管预收资金"}`),
-		},
-		Mediation: []json.RawMessage{json.RawMessage(`{"case_no":"TJ-2026-0412","result":"调解成功"}`)},
-		Funds:     FundsSection{SupervisedBalanceFen: &supervised, RequiredDepositFen: &required},
+		Interviews: []DossierRecord{{ID: "IV-1", At: utc(2026, 12, 10, 6, 0), Title: "行政约谈 京朝市监约〔2026〕第0153号",
+			State: "未到", Outcome: "企业未按通知到场"}},
+		Enforcement: []DossierRecord{{ID: "OP-1:X", At: utc(2026, 11, 2, 2, 0), Title: "联合执法检查",
+			State: "已记录", Outcome: "未按规定存管预收资金"}},
+		Mediation: []DossierRecord{{ID: "TJ-2026-0412", At: utc(2026, 10, 9, 3, 0), Title: "TJ-2026-0412",
+			State: "已结案", Outcome: "调解成功"}},
+		Funds: FundsSection{SupervisedBalanceFen: &supervised, RequiredDepositFen: &required},
 		Changes: []DossierChange{
 			{At: utc(2026, 3, 2, 1, 15), Actor: "system", Action: "enterprise.create", Version: 1},
 			{
@@ -115,7 +114,7 @@ func TestDossierPDF_ShowsEveryField(t *testing.T) {
 		"投诉总数：57 件", "近30日：12 件", "近90日：31 件", "退费难33", "停业跑路14", "服务缩水10",
 		"风险分值：72 分", "风险等级：高风险", "评估时间：2026-11-30 10:05",
 		"已列入灰名单",
-		"京朝市监约〔2026〕第0153号", "scheduled_at：2026-12-10 14:00", "attended：否",
+		"京朝市监约〔2026〕第0153号", "2026-12-10 14:00", "未到", "企业未按通知到场",
 		"未按规定存管预收资金", "TJ-2026-0412", "调解成功",
 		"监管账户余额：12,345.00 元", "应存管金额：49,382.40 元", "存管覆盖率：24.99%",
 		"2026-03-02 09:15系统登记1",

@@ -26,13 +26,6 @@ type Signals interface {
 	RiskSignals(ctx context.Context, uscc USCC) (RiskSignals, error)
 }
 
-type noSignals struct{}
-
-func (noSignals) RiskSignals(context.Context, USCC) (RiskSignals, error) { return RiskSignals{}, nil }
-
-// SetSignals sets where risk signals from the other modules come from.
-func (s *Service) SetSignals(sig Signals) { s.signals = sig }
-
 // RiskLevelHook is told when an enterprise's risk level changes, so that reaching high or
 // critical raises an early warning.
 type RiskLevelHook func(ctx context.Context, uscc USCC, from, to RiskLevel) error

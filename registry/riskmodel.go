@@ -123,6 +123,9 @@ type RiskSignals struct {
 	// administrative penalties imposed.
 	EnforcementFindings int
 	Penalties           int
+	// PenaltiesLastYear counts the penalties imposed in the 365 days up to now: two are a
+	// black-list ground.
+	PenaltiesLastYear int
 	// FailedMediations counts mediations that ended without agreement or that it refused.
 	FailedMediations int
 	// HeldFen and RequiredFen are the supervised funds held and the deposit required; a zero

@@ -42,6 +42,7 @@ type Service struct {
 	areas      *Areas
 	tagger     *Tagger
 	signals    Signals
+	records    []Records
 	levelHook  RiskLevelHook
 	lists      ListSettings
 	// publicationHook is told when the published lists change.
@@ -56,7 +57,7 @@ type Service struct {
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
 	s := &Service{
 		store: store, complaints: store, settings: store, audit: auditor, areas: areas,
-		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: noSignals{}, lists: DefaultListSettings(),
+		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: sumSignals(nil), lists: DefaultListSettings(),
 		now: time.Now,
 	}
 	// An enterprise newly reaching high or critical raises an early warning.
