@@ -15,6 +15,7 @@ import (
 
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/user"
+	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
 )
 
@@ -30,6 +31,8 @@ type Deps struct {
 	Registry *registry.Service
 	Users    *user.Service
 	Audit    *audit.Log
+	// Calendar keeps the working-day calendar in force.
+	Calendar *workday.Keeper
 	// SecureCookies marks cookies Secure; set it when the server is reached over HTTPS.
 	SecureCookies bool
 	// Public tunes the public lists' snapshot refresh and rate limit; the zero value is the

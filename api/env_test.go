@@ -18,6 +18,7 @@ import (
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/store/storetest"
 	"prepaidreg/internal/user"
+	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
 )
 
@@ -29,6 +30,7 @@ type testEnv struct {
 	audit    *audit.Log
 	users    *user.Service
 	registry *registry.Service
+	calendar *workday.Keeper
 	// tokens holds each role's API token; passwords are all testPassword.
 	tokens map[user.Role]string
 	// sessions holds console sessions signed in so far, by role.
@@ -63,7 +65,8 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 		require.NoError(t, err)
 		env.tokens[r] = added.Token
 	}
-	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log})
+	env.calendar = workday.NewKeeper(workday.Default(), st.DB, log)
+	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar})
 	return env
 }
 

@@ -56,3 +56,44 @@ func TestSettings_ColumnMapping(t *testing.T) {
 		assert.Equal(t, http.StatusForbidden, r.Status)
 	})
 }
+
+func TestSettings_WorkdayCalendar(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(user.Regulator, "GET", "/api/v1/settings/workday-calendar", nil)
+	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+	assert.Equal(t, `"0"`, r.Header.Get("ETag"), "the shipped file is version 0")
+	var got struct {
+		Data struct {
+			Description string           `json:"description"`
+			Years       []map[string]any `json:"years"`
+		} `json:"data"`
+	}
+	r.JSON(t, &got)
+	require.Len(t, got.Data.Years, 2, "2025 and 2026 ship with the program")
+
+	// The 2027 notice comes out: the administrator adds the year.
+	next := got.Data
+	next.Years = append(next.Years, map[string]any{"year": 2027, "notice": "2027 notice",
+		"holidays": []map[string]string{{"name": "元旦", "from": "2027-01-01", "to": "2027-01-01"}},
+		"workdays": []map[string]string{}})
+
+	t.Run("invalid file", func(t *testing.T) {
+		bad := map[string]any{"years": []map[string]any{{"year": 2027,
+			"workdays": []map[string]string{{"name": "x", "date": "2027-01-05"}}}}}
+		r := env.do(user.Admin, "PUT", "/api/v1/settings/workday-calendar", bad, "If-Match", `"0"`)
+		require.Equal(t, http.StatusBadRequest, r.Status, "body: %s", r.Body)
+		assert.Equal(t, []string{"data"}, r.Problem(t).fieldNames())
+	})
+	t.Run("only administrators", func(t *testing.T) {
+		r := env.do(user.Supervisor, "PUT", "/api/v1/settings/workday-calendar", next, "If-Match", `"0"`)
+		assert.Equal(t, http.StatusForbidden, r.Status)
+	})
+
+	r = env.do(user.Admin, "PUT", "/api/v1/settings/workday-calendar", next, "If-Match", `"0"`)
+	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+	assert.Equal(t, `"1"`, r.Header.Get("ETag"))
+	assert.Equal(t, []int{2025, 2026, 2027}, env.calendar.Calendar().Years())
+
+	r = env.do(user.Admin, "PUT", "/api/v1/settings/workday-calendar", next, "If-Match", `"0"`)
+	assert.Equal(t, http.StatusPreconditionFailed, r.Status, "a stale version is refused")
+}

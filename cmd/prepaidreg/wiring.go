@@ -8,6 +8,7 @@ import (
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/user"
+	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
 )
 
@@ -17,6 +18,7 @@ type system struct {
 	audit    *audit.Log
 	users    *user.Service
 	registry *registry.Service
+	calendar *workday.Keeper
 }
 
 // open opens the store cfg names, ensures every index, and builds the services.
@@ -32,6 +34,10 @@ func open(ctx context.Context, cfg Config, logger *slog.Logger) (*system, error)
 		_ = st.Close(context.Background())
 		return nil, err
 	}
+	if err := sys.calendar.Load(ctx); err != nil {
+		_ = st.Close(context.Background())
+		return nil, fmt.Errorf("load the working-day calendar: %w", err)
+	}
 	return sys, nil
 }
 
@@ -42,6 +48,7 @@ func wire(st *store.Store) *system {
 		audit:    log,
 		users:    user.NewService(user.NewMongoStore(st.DB), log),
 		registry: registry.NewService(registry.NewMongoStore(st.DB), log, registry.BeijingAreas()),
+		calendar: workday.NewKeeper(workday.Default(), st.DB, log),
 	}
 }
 

@@ -9,11 +9,12 @@
 package workday
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
 	"slices"
-	"strings"
+	"sync/atomic"
 	"time"
 	_ "time/tzdata" // Asia/Shanghai on machines without a zone database
 )
@@ -59,8 +60,14 @@ type Workday struct {
 	Date string `json:"date"`
 }
 
-// Calendar answers which days are working days. It is immutable and safe for concurrent use.
+// Calendar answers which days are working days. It is safe for concurrent use; Replace swaps
+// in a new year's file without stopping readers.
 type Calendar struct {
+	t atomic.Pointer[tables]
+}
+
+// tables are one calendar file, parsed.
+type tables struct {
 	data     Data
 	years    map[int]bool
 	holidays map[string]string
@@ -80,22 +87,65 @@ func Default() *Calendar {
 // runs that end on or after they start and last at most 15 days, adjusted working days that
 // fall on a weekend, and no day both a holiday and a working day.
 func Parse(b []byte) (*Calendar, error) {
+	t, err := parse(b)
+	if err != nil {
+		return nil, err
+	}
+	c := &Calendar{}
+	c.t.Store(t)
+	return c, nil
+}
+
+// Replace checks a new calendar file and puts it in force. It refuses a file that leaves out a
+// year the calendar in force has: deadlines already counted with that year would change.
+func (c *Calendar) Replace(b []byte) error {
+	t, err := c.check(b)
+	if err != nil {
+		return err
+	}
+	c.t.Store(t)
+	return nil
+}
+
+// Check says whether Replace would accept b, without replacing anything.
+func (c *Calendar) Check(b []byte) error {
+	_, err := c.check(b)
+	return err
+}
+
+func (c *Calendar) check(b []byte) (*tables, error) {
+	t, err := parse(b)
+	if err != nil {
+		return nil, err
+	}
+	for y := range c.t.Load().years {
+		if !t.years[y] {
+			return nil, fmt.Errorf("the file leaves out %d, which the calendar in force has", y)
+		}
+	}
+	return t, nil
+}
+
+func parse(b []byte) (*tables, error) {
 	var d Data
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&d); err != nil {
 		return nil, fmt.Errorf("calendar file is not valid JSON of the expected shape: %w", err)
 	}
-	c := &Calendar{data: d, years: map[int]bool{}, holidays: map[string]string{}, workdays: map[string]string{}}
+	if dec.More() {
+		return nil, fmt.Errorf("calendar file has more than one JSON value")
+	}
+	t := &tables{data: d, years: map[int]bool{}, holidays: map[string]string{}, workdays: map[string]string{}}
 	for _, y := range d.Years {
-		if err := c.addYear(y); err != nil {
+		if err := t.addYear(y); err != nil {
 			return nil, fmt.Errorf("year %d: %w", y.Year, err)
 		}
 	}
-	return c, nil
+	return t, nil
 }
 
-func (c *Calendar) addYear(y Year) error {
+func (c *tables) addYear(y Year) error {
 	if y.Year < 2000 || y.Year > 2100 {
 		return fmt.Errorf("year out of range")
 	}
@@ -147,12 +197,13 @@ func parseDay(s string, year int) (time.Time, error) {
 }
 
 // Data returns the calendar's file contents.
-func (c *Calendar) Data() Data { return c.data }
+func (c *Calendar) Data() Data { return c.t.Load().data }
 
 // Years returns the years the calendar has notices for, in order.
 func (c *Calendar) Years() []int {
-	out := make([]int, 0, len(c.years))
-	for y := range c.years {
+	years := c.t.Load().years
+	out := make([]int, 0, len(years))
+	for y := range years {
 		out = append(out, y)
 	}
 	slices.Sort(out)
@@ -160,15 +211,15 @@ func (c *Calendar) Years() []int {
 }
 
 // Covers says whether the calendar has the notice for t's year (in Asia/Shanghai).
-func (c *Calendar) Covers(t time.Time) bool { return c.years[t.In(Zone).Year()] }
+func (c *Calendar) Covers(t time.Time) bool { return c.t.Load().years[t.In(Zone).Year()] }
 
 // IsWorkday says whether t's day in Asia/Shanghai is a working day.
 func (c *Calendar) IsWorkday(t time.Time) bool {
-	k := key(t)
-	if _, off := c.holidays[k]; off {
+	k, tab := key(t), c.t.Load()
+	if _, off := tab.holidays[k]; off {
 		return false
 	}
-	if _, on := c.workdays[k]; on {
+	if _, on := tab.workdays[k]; on {
 		return true
 	}
 	wd := t.In(Zone).Weekday()
@@ -177,7 +228,7 @@ func (c *Calendar) IsWorkday(t time.Time) bool {
 
 // Holiday returns the name of the holiday t's day falls in, if it does.
 func (c *Calendar) Holiday(t time.Time) (string, bool) {
-	name, ok := c.holidays[key(t)]
+	name, ok := c.t.Load().holidays[key(t)]
 	return name, ok
 }
 
