@@ -37,13 +37,13 @@ type calendarDay struct {
 
 // calendarEntry is one interview as the calendar shows it.
 type calendarEntry struct {
-	ID      string
-	Path    string
-	Time    string // "09:00–10:00"
-	Title   string // enterprise names
-	Room    string
-	State   enforcement.State
-	Label   string // state in Chinese
+	ID    string
+	Path  string
+	Time  string // "09:00–10:00"
+	Title string // enterprise names
+	Room  string
+	State enforcement.State
+	Label string // state in Chinese
 }
 
 // calendarRow is one room or official across the days of a week.
@@ -61,17 +61,17 @@ type calendarWeek struct {
 
 // calendarView is a week or month of interviews, laid out for the template.
 type calendarView struct {
-	Span      calendarSpan
-	By        calendarBy
-	Title     string
-	From, To  time.Time // first day shown, and the day after the last
-	Prev      time.Time
-	Next      time.Time
-	Days      []calendarDay // week: the seven columns
-	Rows      []calendarRow // week: one row per room or official
-	Weeks     []calendarWeek
-	Empty     bool
-	Anchor    string
+	Span     calendarSpan
+	By       calendarBy
+	Title    string
+	From, To time.Time // first day shown, and the day after the last
+	Prev     time.Time
+	Next     time.Time
+	Days     []calendarDay // week: the seven columns
+	Rows     []calendarRow // week: one row per room or official
+	Weeks    []calendarWeek
+	Empty    bool
+	Anchor   string
 }
 
 var weekdayLabels = [...]string{"周日", "周一", "周二", "周三", "周四", "周五", "周六"}
