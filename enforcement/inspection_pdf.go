@@ -127,6 +127,7 @@ func writeAcknowledgement(doc *pdf.Document, a *Acknowledgement) {
 	}
 
 	doc.Spacer(8)
-	doc.Field("检查人员（签名）", "＿＿＿＿＿＿＿＿　＿＿＿＿＿＿＿＿　日期：＿＿＿＿年＿＿月＿＿日")
-	doc.Field("被检查单位负责人（签名）", "＿＿＿＿＿＿＿＿　日期：＿＿＿＿年＿＿月＿＿日")
+	// Signature lines are paragraphs: their labels are too long for a field's label column.
+	doc.Paragraph("检查人员（签名）：＿＿＿＿＿＿　＿＿＿＿＿＿　日期：＿＿＿＿年＿＿月＿＿日\n\n" +
+		"被检查单位负责人（签名）：＿＿＿＿＿＿　日期：＿＿＿＿年＿＿月＿＿日")
 }
