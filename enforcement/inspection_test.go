@@ -155,3 +155,29 @@ func TestService_RecordInspectionRefusesBadInput(t *testing.T) {
 	assert.True(t, errs.Is(err, errs.NotFound), "nothing is written: %v", err)
 	f.verifyAudit(t)
 }
+
+func TestService_RecordInspectionConcurrentOneWins(t *testing.T) {
+	f := newOpFixture(t, 1)
+	o := f.createOperation(t, f.operationInput())
+	uscc := string(f.ents[0].USCC)
+
+	// Six clerks create the same target's record at once: exactly one lands.
+	results := make(chan error, 6)
+	for range 6 {
+		go func() {
+			_, err := f.svc.RecordInspection(f.ctx, opClerk, o.ID, uscc, 0, fullInspection())
+			results <- err
+		}()
+	}
+	wins := 0
+	for range 6 {
+		err := <-results
+		if err == nil {
+			wins++
+			continue
+		}
+		assert.True(t, errs.Is(err, errs.Stale), "%v", err)
+	}
+	assert.Equal(t, 1, wins)
+	f.verifyAudit(t)
+}
