@@ -13,6 +13,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
+	"prepaidreg/enforcement"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
@@ -31,6 +32,8 @@ type Deps struct {
 	Registry *registry.Service
 	Users    *user.Service
 	Audit    *audit.Log
+	// Enforcement keeps interviews, joint operations and inspections.
+	Enforcement *enforcement.Service
 	// Calendar keeps the working-day calendar in force.
 	Calendar *workday.Keeper
 	// SecureCookies marks cookies Secure; set it when the server is reached over HTTPS.

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/crypto/bcrypt"
 
 	"prepaidreg/api"
+	"prepaidreg/enforcement"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/store/storetest"
@@ -31,6 +32,8 @@ type testEnv struct {
 	users    *user.Service
 	registry *registry.Service
 	calendar *workday.Keeper
+	// enforcement is the interviews and operations service; tests set its clock.
+	enforcement *enforcement.Service
 	// tokens holds each role's API token; passwords are all testPassword.
 	tokens map[user.Role]string
 	// sessions holds console sessions signed in so far, by role.
@@ -66,7 +69,10 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 		env.tokens[r] = added.Token
 	}
 	env.calendar = workday.NewKeeper(workday.Default(), st.DB, log)
-	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar})
+	env.enforcement = enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, env.calendar.Calendar())
+	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
+	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
+		Enforcement: env.enforcement})
 	return env
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 
+	"prepaidreg/enforcement"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/user"
@@ -14,11 +15,12 @@ import (
 
 // system is the opened store with every module's service on it.
 type system struct {
-	store    *store.Store
-	audit    *audit.Log
-	users    *user.Service
-	registry *registry.Service
-	calendar *workday.Keeper
+	store       *store.Store
+	audit       *audit.Log
+	users       *user.Service
+	registry    *registry.Service
+	calendar    *workday.Keeper
+	enforcement *enforcement.Service
 }
 
 // open opens the store cfg names, ensures every index, and builds the services.
@@ -43,12 +45,16 @@ func open(ctx context.Context, cfg Config, logger *slog.Logger) (*system, error)
 
 func wire(st *store.Store) *system {
 	log := audit.NewLog(st.DB)
+	reg := registry.NewService(registry.NewMongoStore(st.DB), log, registry.BeijingAreas())
+	calendar := workday.NewKeeper(workday.Default(), st.DB, log)
+	enf := enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, calendar.Calendar())
 	return &system{
-		store:    st,
-		audit:    log,
-		users:    user.NewService(user.NewMongoStore(st.DB), log),
-		registry: registry.NewService(registry.NewMongoStore(st.DB), log, registry.BeijingAreas()),
-		calendar: workday.NewKeeper(workday.Default(), st.DB, log),
+		store:       st,
+		audit:       log,
+		users:       user.NewService(user.NewMongoStore(st.DB), log),
+		registry:    reg,
+		calendar:    calendar,
+		enforcement: enf,
 	}
 }
 
@@ -57,6 +63,7 @@ func (s *system) ensureIndexes(ctx context.Context) error {
 		s.audit.EnsureIndexes,
 		user.NewMongoStore(s.store.DB).EnsureIndexes,
 		registry.NewMongoStore(s.store.DB).EnsureIndexes,
+		enforcement.NewMongoStore(s.store.DB).EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return fmt.Errorf("ensure indexes: %w", err)
