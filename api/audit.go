@@ -8,6 +8,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"prepaidreg/enforcement"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/errs"
 	"prepaidreg/internal/user"
@@ -76,6 +77,8 @@ var VersionedCollections = []audit.Versioned{
 	{Collection: user.UsersCollection, Kind: "user"},
 	{Collection: registry.ListEntriesCollection, Kind: "list-entry"},
 	{Collection: registry.WarningsCollection, Kind: "warning"},
+	{Collection: enforcement.OperationsCollection, Kind: "operation"},
+	{Collection: enforcement.InspectionsCollection, Kind: "inspection"},
 }
 
 func (s *server) verifyAudit(c *fiber.Ctx) error {
