@@ -108,8 +108,8 @@ func writeZipItem(zw *zip.Writer, op, folder string, item ZipItem) error {
 	return nil
 }
 
-// writeZipFile adds one file, dated when the interview last changed so that the same
-// interviews always give the same archive.
+// writeZipFile adds one file, dated when the interview last changed rather than when the
+// archive was made.
 func writeZipFile(zw *zip.Writer, name string, iv *Interview, data []byte) error {
 	f, err := zw.CreateHeader(&zip.FileHeader{
 		Name:     name,
