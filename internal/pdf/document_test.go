@@ -242,3 +242,23 @@ func TestDocument_Empty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "空白文书第1页/共1页", pdftest.Squash(pdftest.Text(t, pdf)))
 }
+
+func TestDocument_PageBreak(t *testing.T) {
+	doc := New("分页")
+	doc.PageBreak() // at the top of the first page: no blank page
+	doc.Paragraph("第一份通知。")
+	doc.PageBreak()
+	doc.PageBreak() // a second break in a row adds no page either
+	doc.Paragraph("第二份通知。")
+	doc.PageBreak()
+	doc.Paragraph("第三份通知。")
+	pdf, err := doc.Bytes()
+	require.NoError(t, err)
+
+	pages := strings.Split(strings.TrimSuffix(pdftest.Text(t, pdf), "\f"), "\f")
+	require.Len(t, pages, 3)
+	for i, want := range []string{"第一份通知。", "第二份通知。", "第三份通知。"} {
+		page := pdftest.Squash(pages[i])
+		assert.Equal(t, want+"分页"+fmt.Sprintf("第%d页/共3页", i+1), page, "page %d", i+1)
+	}
+}

@@ -97,3 +97,14 @@ func (d *Document) Spacer(mm float64) {
 		l.gap(mm)
 	})
 }
+
+// PageBreak ends the current page, so that what follows starts at the top of
+// a new one, as each notice of a bundle does. At the top of a page, where
+// nothing has been written yet, it does nothing: it never leaves a blank page.
+func (d *Document) PageBreak() {
+	d.add(func(l *layout) {
+		if !l.atTop() {
+			l.newPage()
+		}
+	})
+}
