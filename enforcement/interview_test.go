@@ -304,3 +304,5 @@ func TestService_ScheduleInterview_ConcurrentOneWins(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, list, 1)
 }
+
+func clerkNamed(name string) audit.Actor { return audit.Actor{Username: name, Role: "regulator", Via: "api"} }
