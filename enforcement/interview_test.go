@@ -305,4 +305,6 @@ func TestService_ScheduleInterview_ConcurrentOneWins(t *testing.T) {
 	assert.Len(t, list, 1)
 }
 
-func clerkNamed(name string) audit.Actor { return audit.Actor{Username: name, Role: "regulator", Via: "api"} }
+func clerkNamed(name string) audit.Actor {
+	return audit.Actor{Username: name, Role: "regulator", Via: "api"}
+}
