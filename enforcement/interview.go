@@ -1,8 +1,12 @@
 package enforcement
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
+	"prepaidreg/internal/errs"
+	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
 )
 
@@ -107,4 +111,202 @@ type Interview struct {
 	CreatedAt time.Time `json:"created_at" bson:"created_at"`
 	CreatedBy string    `json:"created_by" bson:"created_by"`
 	UpdatedAt time.Time `json:"updated_at" bson:"updated_at"`
+}
+
+// Label returns the state's name in Chinese, as the console and the dossier show it.
+func (s State) Label() string {
+	switch s {
+	case StateScheduled:
+		return "已安排"
+	case StateNotified:
+		return "已通知"
+	case StateHeld:
+		return "已约谈"
+	case StateNoShow:
+		return "未到场"
+	case StateCancelled:
+		return "已取消"
+	case StateRectificationDue:
+		return "整改中"
+	case StateRectified:
+		return "已整改"
+	case StateNotRectified:
+		return "逾期未整改"
+	default:
+		return string(s)
+	}
+}
+
+// Valid says whether r is one of the known attendee roles.
+func (r AttendeeRole) Valid() bool {
+	switch r {
+	case AttendeeLegalRepresentative, AttendeeManager, AttendeeFinance, AttendeeOther:
+		return true
+	}
+	return false
+}
+
+// DefaultLegalBasis is the legal basis a notice cites unless the regulator names another.
+const DefaultLegalBasis = "《北京市单用途预付卡管理条例》"
+
+// Duration limits of one interview: it fits within one working day.
+const (
+	MinDurationMinutes = 15
+	MaxDurationMinutes = 480
+)
+
+// InterviewInput is what a regulator gives to schedule an interview. EndsAt may be sent
+// instead of, or together with, DurationMinutes; the two must agree.
+type InterviewInput struct {
+	Enterprises     []string     `json:"enterprises"`
+	Reason          string       `json:"reason"`
+	Reasons         Reasons      `json:"reasons"`
+	LegalBasis      string       `json:"legal_basis"`
+	StartsAt        time.Time    `json:"starts_at"`
+	EndsAt          *time.Time   `json:"ends_at,omitempty"`
+	DurationMinutes int          `json:"duration_minutes"`
+	Room            string       `json:"room"`
+	VideoLink       string       `json:"video_link"`
+	Departments     []Department `json:"departments"`
+	Officials       []string     `json:"officials"`
+	Attendees       []Attendee   `json:"attendees"`
+	Materials       []string     `json:"materials"`
+	Contact         string       `json:"contact"`
+}
+
+// RescheduleInput moves an interview: a new time, place or panel. Empty fields keep what the
+// interview has; Room and VideoLink are replaced together when either is given.
+type RescheduleInput struct {
+	StartsAt        time.Time `json:"starts_at"`
+	DurationMinutes int       `json:"duration_minutes"`
+	Room            *string   `json:"room"`
+	VideoLink       *string   `json:"video_link"`
+	Officials       []string  `json:"officials"`
+	Note            string    `json:"note"`
+}
+
+// RectificationInput is what the enterprise committed to at the interview and by when.
+type RectificationInput struct {
+	Commitments []string  `json:"commitments"`
+	Deadline    time.Time `json:"deadline"`
+	Note        string    `json:"note"`
+}
+
+// InterviewQuery selects interviews for a calendar view; zero fields do not filter. From and
+// To bound the start time (From included, To excluded).
+type InterviewQuery struct {
+	From     time.Time
+	To       time.Time
+	Room     string
+	Official string
+	USCC     registry.USCC
+	State    State
+	Limit    int
+}
+
+// ClashError says that an interview would take a room, an official or an enterprise that
+// another active interview holds at an overlapping time. It unwraps to an errs.Conflict whose
+// message names the other interview, so the API answers 409 with it.
+type ClashError struct {
+	// InterviewID is the interview that already holds the resource.
+	InterviewID string
+	// Resource is "room", "official" or "enterprise"; Name is the room, official id or USCC.
+	Resource string
+	Name     string
+	err      error
+}
+
+// Error returns the message with the clashing interview's id.
+func (e *ClashError) Error() string { return e.err.Error() }
+
+// Unwrap returns the Conflict error.
+func (e *ClashError) Unwrap() error { return e.err }
+
+// busy indexes active interviews by what they hold: a room, an official, an enterprise.
+type busy map[string][]*Interview
+
+const (
+	resRoom       = "room"
+	resOfficial   = "official"
+	resEnterprise = "enterprise"
+)
+
+func busyKey(resource, name string) string { return resource + "\x00" + name }
+
+func newBusy(active []Interview) busy {
+	b := busy{}
+	for i := range active {
+		b.add(&active[i])
+	}
+	return b
+}
+
+// add records what iv holds.
+func (b busy) add(iv *Interview) {
+	if room := strings.TrimSpace(iv.Room); room != "" {
+		b[busyKey(resRoom, room)] = append(b[busyKey(resRoom, room)], iv)
+	}
+	for _, o := range iv.Officials {
+		b[busyKey(resOfficial, o)] = append(b[busyKey(resOfficial, o)], iv)
+	}
+	for _, e := range iv.Enterprises {
+		b[busyKey(resEnterprise, string(e))] = append(b[busyKey(resEnterprise, string(e))], iv)
+	}
+}
+
+// holder returns an active interview other than self that holds the resource at a time
+// overlapping [start, end), or nil.
+func (b busy) holder(resource, name, self string, start, end time.Time) *Interview {
+	for _, other := range b[busyKey(resource, name)] {
+		if other.ID != self && other.State.Active() && other.StartsAt.Before(end) && start.Before(other.EndsAt) {
+			return other
+		}
+	}
+	return nil
+}
+
+// clash returns the first thing iv would take from another active interview: its room, one
+// of its officials, one of its enterprises.
+func (b busy) clash(iv *Interview) (other *Interview, resource, name string) {
+	if room := strings.TrimSpace(iv.Room); room != "" {
+		if o := b.holder(resRoom, room, iv.ID, iv.StartsAt, iv.EndsAt); o != nil {
+			return o, resRoom, room
+		}
+	}
+	for _, id := range iv.Officials {
+		if o := b.holder(resOfficial, id, iv.ID, iv.StartsAt, iv.EndsAt); o != nil {
+			return o, resOfficial, id
+		}
+	}
+	for _, e := range iv.Enterprises {
+		if o := b.holder(resEnterprise, string(e), iv.ID, iv.StartsAt, iv.EndsAt); o != nil {
+			return o, resEnterprise, string(e)
+		}
+	}
+	return nil, "", ""
+}
+
+// clashOf refuses iv with a *ClashError when it takes what another active interview holds.
+func clashOf(op string, iv *Interview, b busy, officials map[string]Official) error {
+	other, resource, name := b.clash(iv)
+	if other == nil {
+		return nil
+	}
+	var what string
+	switch resource {
+	case resRoom:
+		what = fmt.Sprintf("约谈室 %s 已被占用 (room %s taken)", name, name)
+	case resOfficial:
+		label := name
+		if o, ok := officials[name]; ok {
+			label = o.Name + "（" + name + "）"
+		}
+		what = fmt.Sprintf("约谈人员 %s 已有安排 (official %s busy)", label, name)
+	default:
+		what = fmt.Sprintf("企业 %s 已有约谈 (enterprise %s already booked)", name, name)
+	}
+	when := other.StartsAt.In(workday.Zone).Format("2006-01-02 15:04") + "–" +
+		other.EndsAt.In(workday.Zone).Format("15:04")
+	msg := fmt.Sprintf("与约谈 %s（%s）冲突：%s (clashes with interview %s)", other.ID, when, what, other.ID)
+	return &ClashError{InterviewID: other.ID, Resource: resource, Name: name, err: errs.E(errs.Conflict, op, msg)}
 }

@@ -16,3 +16,12 @@ type Official struct {
 	CreatedAt  time.Time  `json:"created_at" bson:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at" bson:"updated_at"`
 }
+
+// OfficialInput is what is given to register an official.
+type OfficialInput struct {
+	Name       string     `json:"name"`
+	Department Department `json:"department"`
+	Title      string     `json:"title"`
+	Phone      string     `json:"phone"`
+	Email      string     `json:"email"`
+}
