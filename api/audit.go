@@ -77,6 +77,9 @@ var VersionedCollections = []audit.Versioned{
 	{Collection: user.UsersCollection, Kind: "user"},
 	{Collection: registry.ListEntriesCollection, Kind: "list-entry"},
 	{Collection: registry.WarningsCollection, Kind: "warning"},
+	{Collection: enforcement.InterviewsCollection, Kind: "interview"},
+	{Collection: enforcement.OfficialsCollection, Kind: "official"},
+	{Collection: enforcement.CampaignsCollection, Kind: "interview_campaign"},
 	{Collection: enforcement.OperationsCollection, Kind: "operation"},
 	{Collection: enforcement.InspectionsCollection, Kind: "inspection"},
 }

@@ -70,6 +70,8 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	}
 	env.calendar = workday.NewKeeper(workday.Default(), st.DB, log)
 	env.enforcement = enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, env.calendar.Calendar())
+	reg.SetSignals(env.enforcement)
+	reg.SetRecords(env.enforcement)
 	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
 		Enforcement: env.enforcement})

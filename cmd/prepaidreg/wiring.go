@@ -48,6 +48,8 @@ func wire(st *store.Store) *system {
 	reg := registry.NewService(registry.NewMongoStore(st.DB), log, registry.BeijingAreas())
 	calendar := workday.NewKeeper(workday.Default(), st.DB, log)
 	enf := enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, calendar.Calendar())
+	reg.SetSignals(enf)
+	reg.SetRecords(enf)
 	return &system{
 		store:       st,
 		audit:       log,
