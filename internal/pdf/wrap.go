@@ -178,13 +178,16 @@ func isWordRune(r rune) bool {
 	return !strings.ContainsRune(closing, r) && !strings.ContainsRune(opening, r)
 }
 
-// isInnerPunct reports whether runes[i] is ASCII punctuation standing between
-// two letters or digits, such as the separators in 1,234.56 or 12:30.
+// isInnerPunct reports whether runes[i] is ASCII punctuation inside a Latin
+// word, number or address: after a letter or digit and before another
+// character of a word, such as the separators in 1,234.56, 12:30 or
+// https://example.cn.
 func isInnerPunct(runes []rune, i int) bool {
 	if !strings.ContainsRune(innerPunct, runes[i]) || i == 0 || i == len(runes)-1 {
 		return false
 	}
-	return isAlnum(runes[i-1]) && isAlnum(runes[i+1])
+	next := runes[i+1]
+	return isAlnum(runes[i-1]) && (isAlnum(next) || isWordRune(next) && !unicode.IsSpace(next))
 }
 
 // isAlnum reports whether r is a letter or digit outside the CJK scripts.

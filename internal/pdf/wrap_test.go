@@ -124,3 +124,13 @@ func requireRejoins(t *testing.T, text string, lines []string) {
 	}
 	require.Empty(t, rest, "text left over after the last line")
 }
+
+func TestWrapLines_KeepsAnAddressTogether(t *testing.T) {
+	measure := func(s string) float64 { return float64(len([]rune(s))) }
+	lines := wrapLines("视频链接：https://meeting.example.cn/j/88 请准时", 36, measure)
+	require.GreaterOrEqual(t, len(lines), 1)
+	for _, l := range lines {
+		assert.NotEqual(t, "https:", strings.TrimSpace(l), "the scheme must not stand alone: %q", lines)
+	}
+	assert.Contains(t, strings.Join(lines, "\n"), "https://meeting.example.cn/j/88")
+}
