@@ -127,7 +127,7 @@ func requireRejoins(t *testing.T, text string, lines []string) {
 
 func TestWrapLines_KeepsAnAddressTogether(t *testing.T) {
 	measure := func(s string) float64 { return float64(len([]rune(s))) }
-	lines := wrapLines("视频链接：https://meeting.example.cn/j/88 请准时", 36, measure)
+	lines := wrapLines("视频链接：https://meeting.example.cn/j/88 请准时", 33, measure)
 	require.GreaterOrEqual(t, len(lines), 1)
 	for _, l := range lines {
 		assert.NotEqual(t, "https:", strings.TrimSpace(l), "the scheme must not stand alone: %q", lines)
