@@ -28,6 +28,7 @@ func InspectionPDF(op *Operation, ins *Inspection, ent *registry.Enterprise, bur
 	}
 
 	doc := pdf.New(inspectionTitle + "　" + ent.Name)
+	doc.SetDate(ins.RecordedAt)
 	doc.SetHeader(bureau.Name)
 	doc.Title(bureau.Name + "\n" + inspectionTitle)
 	doc.Field("记录编号", ins.ID)

@@ -59,6 +59,9 @@ func NoticePDF(n Notice) ([]byte, error) {
 	}
 
 	doc := pdf.New(title)
+	if n.Interview != nil {
+		doc.SetDate(n.Interview.UpdatedAt)
+	}
 	if err := addNotices(doc, op, n); err != nil {
 		return nil, err
 	}
@@ -75,11 +78,16 @@ func NoticesPDF(ns []Notice) ([]byte, error) {
 	}
 
 	doc := pdf.New(noticeTitle)
+	var latest time.Time
 	for _, n := range ns {
 		if err := addNotices(doc, op, n); err != nil {
 			return nil, err
 		}
+		if n.Interview.UpdatedAt.After(latest) {
+			latest = n.Interview.UpdatedAt
+		}
 	}
+	doc.SetDate(latest)
 	return noticeBytes(doc, op)
 }
 

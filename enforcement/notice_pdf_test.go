@@ -1,6 +1,7 @@
 package enforcement
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -100,6 +101,7 @@ func singleInterview() *Interview {
 		Contact:         "李明 010-65091234",
 		State:           StateScheduled,
 		CreatedAt:       time.Date(2026, 12, 20, 17, 0, 0, 0, time.UTC),
+		UpdatedAt:       time.Date(2026, 12, 20, 17, 0, 0, 0, time.UTC),
 	}
 }
 
@@ -209,6 +211,11 @@ func TestNoticePDF_SingleInterview(t *testing.T) {
 		"发文日期：2026年12月21日",
 	}
 	assert.Equal(t, squashAll(want), notices[0])
+
+	// The same interview at the same version gives the same file, byte for byte.
+	again, err := NoticePDF(Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau})
+	require.NoError(t, err)
+	assert.True(t, bytes.Equal(out, again), "the notice PDF changed between two renderings")
 }
 
 func TestNoticeTimeText(t *testing.T) {

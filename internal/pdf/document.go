@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
@@ -60,6 +61,8 @@ const (
 type Document struct {
 	title  string
 	header string
+	// date is the creation date written in the PDF's metadata; zero means now.
+	date   time.Time
 	blocks []func(*layout)
 	err    error
 }
@@ -124,6 +127,11 @@ type layout struct {
 	pages  int // total pages, 0 while they are being counted
 }
 
+// SetDate sets the creation date in the PDF's metadata; a document made from the same record
+// with the same date is then the same, byte for byte. Without it the date is the time of
+// writing.
+func (d *Document) SetDate(t time.Time) { d.date = t.UTC() }
+
 // layout runs every recorded step on a new fpdf document.
 func (d *Document) layout(pages int) *layout {
 	f := fpdf.New("P", "mm", "A4", "")
@@ -135,6 +143,10 @@ func (d *Document) layout(pages int) *layout {
 	f.SetTitle(d.title, true)
 	f.SetCreator("prepaidreg", true)
 	f.SetLang("zh-CN")
+	if !d.date.IsZero() {
+		f.SetCreationDate(d.date)
+		f.SetModificationDate(d.date)
+	}
 	f.AddUTF8FontFromBytes(fontFamily, "", fontTTF)
 	f.SetHeaderFunc(l.pageHeader)
 	f.SetFooterFunc(l.pageFooter)
