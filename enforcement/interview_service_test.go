@@ -274,3 +274,48 @@ func TestService_Reminders(t *testing.T) {
 	require.NoError(t, err)
 	assert.Len(t, rs, 1, "on a holiday the next working day is still Monday")
 }
+
+func TestService_ScoreOverdueRectifications(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	f.reg.SetSignals(f.svc)
+	code := f.enterprises(t, 1)[0]
+	official := f.officials(t, 1)[0]
+
+	in := input(t, code, official)
+	in.StartsAt = at(t, "2026-09-22", "10:00")
+	iv, err := f.svc.ScheduleInterview(ctx, clerk, in)
+	require.NoError(t, err)
+	_, err = f.svc.NotifyInterview(ctx, clerk, iv.ID, 1, "")
+	require.NoError(t, err)
+	f.now = at(t, "2026-09-22", "16:00")
+	_, err = f.svc.HoldInterview(ctx, clerk, iv.ID, 2, "")
+	require.NoError(t, err)
+	_, err = f.svc.RequireRectification(ctx, clerk, iv.ID, 3, RectificationInput{
+		Commitments: []string{"退还预付款"}, Deadline: at(t, "2026-09-30", "17:00")})
+	require.NoError(t, err)
+
+	n, err := f.svc.ScoreOverdueRectifications(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "the deadline has not passed")
+
+	// The deadline passes with nobody checking: the sweep re-scores the enterprise once.
+	f.now = at(t, "2026-10-08", "09:00")
+	n, err = f.svc.ScoreOverdueRectifications(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	hist, err := f.reg.RiskHistory(ctx, string(code), 1)
+	require.NoError(t, err)
+	require.NotEmpty(t, hist)
+	var contribution float64
+	for _, fac := range hist[0].Factors {
+		if fac.Name == registry.FactorInterviews {
+			contribution = fac.Contribution
+		}
+	}
+	assert.Positive(t, contribution, "the missed deadline counts: %+v", hist[0].Factors)
+
+	n, err = f.svc.ScoreOverdueRectifications(ctx)
+	require.NoError(t, err)
+	assert.Zero(t, n, "already assessed after the deadline")
+}

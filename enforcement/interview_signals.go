@@ -3,6 +3,7 @@ package enforcement
 import (
 	"context"
 	"strings"
+	"time"
 
 	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
@@ -76,4 +77,24 @@ func orDefault(s, def string) string {
 		return def
 	}
 	return s
+}
+
+// ScoreOverdueRectifications re-scores the enterprises whose rectification deadline has
+// passed unchecked since they were last assessed: a missed deadline is an input to the risk
+// score even when nobody records it. The server runs it at start and every hour; it returns
+// how many enterprises it re-scored.
+func (s *Service) ScoreOverdueRectifications(ctx context.Context) (int, error) {
+	ivs, err := s.store.OverdueRectifications(ctx, s.clock())
+	if err != nil {
+		return 0, err
+	}
+	due := map[registry.USCC]time.Time{}
+	for _, iv := range ivs {
+		for _, u := range iv.Enterprises {
+			if d := iv.Rectification.Deadline; d.After(due[u]) {
+				due[u] = d
+			}
+		}
+	}
+	return s.registry.RescoreAssessedBefore(ctx, due)
 }

@@ -9,6 +9,9 @@ import (
 
 // InterviewStore keeps interviews, campaigns and the notice-number counter.
 type InterviewStore interface {
+	// OverdueRectifications returns the interviews awaiting rectification whose deadline is
+	// before now.
+	OverdueRectifications(ctx context.Context, now time.Time) ([]Interview, error)
 	// InsertInterview stores a new interview; an id already taken is a Conflict.
 	InsertInterview(ctx context.Context, iv *Interview) error
 	// InsertInterviews stores interviews in order with one command. When it fails, the ones

@@ -217,6 +217,13 @@ func (s *MongoStore) InterviewsOf(ctx context.Context, uscc registry.USCC, limit
 	return s.findInterviews(ctx, "enforcement.InterviewsOf", bson.M{"enterprises": string(uscc)}, opts)
 }
 
+// OverdueRectifications implements InterviewStore.
+func (s *MongoStore) OverdueRectifications(ctx context.Context, now time.Time) ([]Interview, error) {
+	filter := bson.M{"state": string(StateRectificationDue), "rectification.deadline": bson.M{"$lt": now}}
+	return s.findInterviews(ctx, "enforcement.OverdueRectifications", filter,
+		options.Find().SetProjection(bson.M{"enterprises": 1, "rectification": 1, "state": 1}))
+}
+
 // InterviewsInStates implements InterviewStore.
 func (s *MongoStore) InterviewsInStates(ctx context.Context, uscc registry.USCC, states []State) ([]Interview, error) {
 	in := make(bson.A, len(states))

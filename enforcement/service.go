@@ -33,6 +33,8 @@ type Registry interface {
 	EnterprisesByUSCC(ctx context.Context, codes []registry.USCC) ([]registry.Enterprise, []registry.USCC, error)
 	// Rescore assesses the enterprises afresh once one of their inputs has changed.
 	Rescore(ctx context.Context, codes []registry.USCC) ([]registry.Assessment, error)
+	// RescoreAssessedBefore re-scores the enterprises whose assessment predates their time.
+	RescoreAssessedBefore(ctx context.Context, due map[registry.USCC]time.Time) (int, error)
 }
 
 // Bureau is the authority that issues the notices: its name as printed, and how an enterprise

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"slices"
 	"time"
 
 	"prepaidreg/internal/audit"
@@ -123,6 +124,34 @@ func (s *Service) Rescore(ctx context.Context, codes []USCC) ([]Assessment, erro
 		return nil, err
 	}
 	return out, s.tellLevelChanges(ctx, subjects, out)
+}
+
+// RescoreAssessedBefore re-scores each enterprise of due whose current assessment is older
+// than its time there, or that has none: an input that changes with time alone (a deadline
+// passing) re-scores it once. It returns how many it re-scored.
+func (s *Service) RescoreAssessedBefore(ctx context.Context, due map[USCC]time.Time) (int, error) {
+	codes := make([]USCC, 0, len(due))
+	for c := range due {
+		codes = append(codes, c)
+	}
+	if len(codes) == 0 {
+		return 0, nil
+	}
+	subjects, err := s.store.riskSubjects(ctx, codes)
+	if err != nil {
+		return 0, err
+	}
+	var stale []USCC
+	for _, sub := range subjects {
+		if sub.Risk == nil || sub.Risk.AssessedAt.Before(due[sub.USCC]) {
+			stale = append(stale, sub.USCC)
+		}
+	}
+	slices.Sort(stale)
+	if _, err := s.Rescore(ctx, stale); err != nil {
+		return 0, err
+	}
+	return len(stale), nil
 }
 
 // assess scores each subject with the model in force and the other modules' signals.

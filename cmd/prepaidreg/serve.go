@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"time"
 
 	"prepaidreg/api"
 	"prepaidreg/internal/audit"
@@ -69,6 +70,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	served := make(chan error, 1)
 	go func() { served <- app.Listener(ln) }()
+	go sweepOverdue(ctx, sys, logger, time.Hour)
 
 	select {
 	case err := <-served:
@@ -114,4 +116,25 @@ func randomPassword(n int) string {
 		b[i] = alphabet[k.Int64()]
 	}
 	return string(b)
+}
+
+// sweepOverdue re-scores, at start and then every interval until ctx ends, the enterprises
+// whose rectification deadline passed unchecked: time alone changes that input of the score.
+func sweepOverdue(ctx context.Context, sys *system, logger *slog.Logger, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		n, err := sys.enforcement.ScoreOverdueRectifications(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("re-scoring after missed rectification deadlines failed", "err", err)
+		case n > 0:
+			logger.Info("re-scored after missed rectification deadlines", slog.Int("enterprises", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
