@@ -8,6 +8,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"prepaidreg/enforcement"
 )
 
 // Config is every setting of the program, from flags with environment variables as defaults.
@@ -20,6 +22,11 @@ type Config struct {
 	ShutdownTimeout time.Duration
 	SecureCookies   bool
 	Demo            bool
+	// Bureau is the authority named on notices and records, and how to reach it.
+	BureauName    string
+	BureauAddress string
+	BureauContact string
+	BureauPhone   string
 }
 
 // defaultConfig holds the visible defaults.
@@ -30,6 +37,10 @@ func defaultConfig() Config {
 		Database:        "prepaidreg",
 		LogLevel:        "info",
 		ShutdownTimeout: 15 * time.Second,
+		BureauName:      enforcement.DefaultBureau.Name,
+		BureauAddress:   enforcement.DefaultBureau.Address,
+		BureauContact:   enforcement.DefaultBureau.Contact,
+		BureauPhone:     enforcement.DefaultBureau.Phone,
 	}
 }
 
@@ -41,6 +52,14 @@ func (c *Config) storeFlags(fs *flag.FlagSet, getenv func(string) string) {
 		"MongoDB URI; empty runs the embedded store (env PREPAIDREG_MONGODB_URI)")
 	fs.StringVar(&c.Database, "database", envOr(getenv, "PREPAIDREG_DATABASE", c.Database),
 		"database name (env PREPAIDREG_DATABASE)")
+	fs.StringVar(&c.BureauName, "bureau-name", envOr(getenv, "PREPAIDREG_BUREAU_NAME", c.BureauName),
+		"the bureau's name on documents (env PREPAIDREG_BUREAU_NAME)")
+	fs.StringVar(&c.BureauAddress, "bureau-address", envOr(getenv, "PREPAIDREG_BUREAU_ADDRESS", c.BureauAddress),
+		"the bureau's address on documents (env PREPAIDREG_BUREAU_ADDRESS)")
+	fs.StringVar(&c.BureauContact, "bureau-contact", envOr(getenv, "PREPAIDREG_BUREAU_CONTACT", c.BureauContact),
+		"the office enterprises contact (env PREPAIDREG_BUREAU_CONTACT)")
+	fs.StringVar(&c.BureauPhone, "bureau-phone", envOr(getenv, "PREPAIDREG_BUREAU_PHONE", c.BureauPhone),
+		"the bureau's phone on documents (env PREPAIDREG_BUREAU_PHONE)")
 	fs.StringVar(&c.LogLevel, "log-level", envOr(getenv, "PREPAIDREG_LOG_LEVEL", c.LogLevel),
 		"debug, info, warn or error (env PREPAIDREG_LOG_LEVEL)")
 }

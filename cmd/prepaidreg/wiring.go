@@ -32,6 +32,8 @@ func open(ctx context.Context, cfg Config, logger *slog.Logger) (*system, error)
 		return nil, err
 	}
 	sys := wire(st)
+	sys.enforcement.SetBureau(enforcement.Bureau{Name: cfg.BureauName, Address: cfg.BureauAddress,
+		Contact: cfg.BureauContact, Phone: cfg.BureauPhone})
 	if err := sys.ensureIndexes(ctx); err != nil {
 		_ = st.Close(context.Background())
 		return nil, err
