@@ -87,6 +87,9 @@ func NewService(store Store, auditor Auditor, reg Registry, cal *workday.Calenda
 // SetClock replaces the clock; tests use it.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
+// Now returns the service's time: what "today" is for its pages and forms.
+func (s *Service) Now() time.Time { return s.now() }
+
 // SetBureau sets the bureau named on documents.
 func (s *Service) SetBureau(b Bureau) { s.bureau = b }
 
