@@ -107,7 +107,7 @@ func TestInterviewAPI_BadInput(t *testing.T) {
 
 		// The rules of a single interview.
 		{name: "ends before it starts", method: "POST", path: "/api/v1/interviews",
-			body: with(map[string]any{"duration_minutes": 0, "ends_at": "2026-09-23T09:30:00+08:00"}),
+			body:       with(map[string]any{"duration_minutes": 0, "ends_at": "2026-09-23T09:30:00+08:00"}),
 			wantStatus: 400, wantField: "ends_at", wantDetail: "结束时间须晚于开始时间"},
 		{name: "on a holiday", method: "POST", path: "/api/v1/interviews",
 			body:       with(map[string]any{"starts_at": "2026-10-02T10:00:00+08:00"}),
