@@ -37,10 +37,14 @@ func TestInterviewAPI_BadInput(t *testing.T) {
 	}
 	raw := func(base string, extra string) string { return strings.TrimSuffix(base, "}") + "," + extra + "}" }
 	huge := `{"reason":"` + strings.Repeat("大", 1<<19) + `"}`
+	// The campaign puts 张明 in two rooms, which run at the same time.
 	campaign := func(extra string) string {
-		b, err := json.Marshal(campaignBody([]string{uscc}, []string{zhang, zhang, zhang, "a", "b", "c", "d", "e", "f"},
+		b, err := json.Marshal(campaignBody([]string{uscc}, []string{zhang, "a", "b", zhang, "c", "d", "e", "f", "g"},
 			"2026-09-30"))
 		require.NoError(t, err)
+		if extra == "" {
+			return string(b)
+		}
 		return raw(string(b), extra)
 	}
 	official := `{"name":"李华","department":"market"}`
@@ -146,7 +150,7 @@ func TestInterviewAPI_BadInput(t *testing.T) {
 		{name: "campaign: nothing asked", method: "POST", path: "/api/v1/interviews/campaigns",
 			body: `{}`, wantStatus: 400, wantField: "enterprises"},
 		{name: "campaign: official in two rooms", method: "POST", path: "/api/v1/interviews/campaigns",
-			body: campaign(`"slot_minutes":60`), wantStatus: 400, wantField: "officials"},
+			body: campaign(""), wantStatus: 400, wantField: "officials", wantDetail: "同时安排在"},
 
 		// Query parameters.
 		{name: "officials: operator in query", method: "GET", path: "/api/v1/officials?name[$ne]=",
