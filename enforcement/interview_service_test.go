@@ -272,7 +272,7 @@ func TestService_Reminders(t *testing.T) {
 
 	rs, err = f.svc.Reminders(ctx, at(t, "2026-09-26", "10:00"))
 	require.NoError(t, err)
-	assert.Len(t, rs, 1, "on a holiday the next working day is still Monday")
+	assert.Empty(t, rs, "on a holiday nothing falls due: Monday's reminders were due on Thursday")
 }
 
 func TestService_ScoreOverdueRectifications(t *testing.T) {

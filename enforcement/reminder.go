@@ -21,8 +21,12 @@ type Reminder struct {
 
 // Reminders returns the reminders due on day: one per scheduled or notified interview whose
 // day is the next working day after day, by the official calendar. On a Friday before a long
-// weekend they are for the Monday after it. It costs two reads.
+// weekend they are for the Monday after it; on a day off none fall due, since they were due on
+// the working day before. It costs two reads.
 func (s *Service) Reminders(ctx context.Context, day time.Time) ([]Reminder, error) {
+	if !s.calendar.IsWorkday(day) {
+		return []Reminder{}, nil
+	}
 	due := workday.Day(day)
 	next := s.calendar.NextWorkday(day)
 	active, err := s.store.ActiveInterviews(ctx, next.UTC(), next.AddDate(0, 0, 1).UTC())
