@@ -45,8 +45,10 @@ func (s *server) openAPIDocument() fiber.Map {
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
 			params = append(params, fiber.Map{"name": m[1], "in": "path", "required": true, "schema": fiber.Map{"type": "string"}})
 		}
-		if r.Method == "PATCH" || r.Method == "PUT" {
-			params = append(params, fiber.Map{"name": "If-Match", "in": "header", "required": true,
+		// Updates name the version they read; so do the state changes whose summary says so.
+		if r.Method == "PATCH" || r.Method == "PUT" || strings.Contains(r.Summary, "If-Match") {
+			required := !strings.Contains(r.Summary, "absent creates")
+			params = append(params, fiber.Map{"name": "If-Match", "in": "header", "required": required,
 				"description": "The version last read, from ETag", "schema": fiber.Map{"type": "string"}})
 		}
 		if params != nil {

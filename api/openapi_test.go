@@ -40,3 +40,33 @@ func TestOpenAPI_ListsEveryRoute(t *testing.T) {
 		}
 	}
 }
+
+func TestOpenAPI_StateChangesNameIfMatch(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(user.Public, "GET", "/api/openapi.json", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct {
+				Name     string `json:"name"`
+				In       string `json:"in"`
+				Required bool   `json:"required"`
+			} `json:"parameters"`
+		} `json:"paths"`
+	}
+	r.JSON(t, &doc)
+	ifMatch := func(path, method string) (found, required bool) {
+		for _, p := range doc.Paths[path][method].Parameters {
+			if p.Name == "If-Match" && p.In == "header" {
+				return true, p.Required
+			}
+		}
+		return false, false
+	}
+	found, required := ifMatch("/api/v1/interviews/{id}/hold", "post")
+	assert.True(t, found && required, "a state change names the version it read")
+	found, required = ifMatch("/api/v1/operations/{id}/inspections/{uscc}", "put")
+	assert.True(t, found && !required, "an absent If-Match creates the inspection")
+	found, _ = ifMatch("/api/v1/interviews", "post")
+	assert.False(t, found, "creating an interview names no version")
+}
