@@ -249,7 +249,13 @@ func (s *server) campaignPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(ivs, func(a, b enforcement.Interview) int { return a.StartsAt.Compare(b.StartsAt) })
+	// By time, and at one time in the order the plan made them: the order of the rooms.
+	slices.SortStableFunc(ivs, func(a, b enforcement.Interview) int {
+		if c := a.StartsAt.Compare(b.StartsAt); c != 0 {
+			return c
+		}
+		return slices.Index(camp.InterviewIDs, a.ID) - slices.Index(camp.InterviewIDs, b.ID)
+	})
 	api := "/api/v1/interviews/campaigns/" + url.PathEscape(camp.ID)
 	v := campaignView{Campaign: camp, NoticesPDF: api + "/notices.pdf", NoticesZip: api + "/notices.zip",
 		From: camp.Request.From, To: camp.Request.To, Rooms: strings.Join(camp.Request.Rooms, "、")}
