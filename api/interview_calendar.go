@@ -133,7 +133,7 @@ func buildCalendar(
 		start, end := iv.StartsAt.In(workday.Zone), iv.EndsAt.In(workday.Zone)
 		return calendarEntry{ID: iv.ID, Path: "/console/interviews/" + iv.ID,
 			Time: start.Format("15:04") + "–" + end.Format("15:04"), Title: strings.Join(names, "、"),
-			Room: iv.Room, State: iv.State, Label: labelOr(interviewStateLabels, string(iv.State))}
+			Room: iv.Room, State: iv.State, Label: iv.State.Label()}
 	}
 	index := func(t time.Time) int { return int(workday.Day(t).Sub(from).Hours()+12) / 24 }
 
@@ -214,16 +214,4 @@ func nameOr(names map[string]string, key string) string {
 		return n
 	}
 	return key
-}
-
-// interviewStateLabels names interview states in Chinese.
-var interviewStateLabels = map[string]string{
-	string(enforcement.StateScheduled):        "已安排",
-	string(enforcement.StateNotified):         "已通知",
-	string(enforcement.StateHeld):             "已约谈",
-	string(enforcement.StateNoShow):           "未到场",
-	string(enforcement.StateCancelled):        "已取消",
-	string(enforcement.StateRectificationDue): "整改中",
-	string(enforcement.StateRectified):        "已整改",
-	string(enforcement.StateNotRectified):     "逾期未整改",
 }
