@@ -173,7 +173,7 @@ func (s *server) shortageOf(c *fiber.Ctx, fields []errs.FieldError) (*campaignSh
 	if short == nil {
 		return nil, nil
 	}
-	names, err := s.enterpriseNames(c, codes)
+	names, err := s.namesByCode(c, codes)
 	if err != nil {
 		return nil, err
 	}
@@ -184,8 +184,8 @@ func (s *server) shortageOf(c *fiber.Ctx, fields []errs.FieldError) (*campaignSh
 	return short, nil
 }
 
-// enterpriseNames reads the names of the enterprises with the codes, by code.
-func (s *server) enterpriseNames(c *fiber.Ctx, codes []string) (map[string]string, error) {
+// namesByCode reads the names of the enterprises with the codes, by code.
+func (s *server) namesByCode(c *fiber.Ctx, codes []string) (map[string]string, error) {
 	uscc := make([]registry.USCC, 0, len(codes))
 	for _, code := range codes {
 		uscc = append(uscc, registry.USCC(code))
@@ -224,8 +224,8 @@ func (s *server) renderCampaignForm(c *fiber.Ctx, d pageData, short *campaignSho
 	return s.render(c, "campaign_form", d)
 }
 
-// campaignView is a planned campaign with its interviews.
-type campaignView struct {
+// campaignPageView is a planned campaign with its interviews.
+type campaignPageView struct {
 	Campaign   *enforcement.Campaign
 	Rows       []campaignRow
 	NoticesPDF string
@@ -256,8 +256,8 @@ func (s *server) campaignPage(c *fiber.Ctx) error {
 		}
 		return slices.Index(camp.InterviewIDs, a.ID) - slices.Index(camp.InterviewIDs, b.ID)
 	})
-	api := "/api/v1/interviews/campaigns/" + url.PathEscape(camp.ID)
-	v := campaignView{Campaign: camp, NoticesPDF: api + "/notices.pdf", NoticesZip: api + "/notices.zip",
+	downloads := "/api/v1/interviews/campaigns/" + url.PathEscape(camp.ID)
+	v := campaignPageView{Campaign: camp, NoticesPDF: downloads + "/notices.pdf", NoticesZip: downloads + "/notices.zip",
 		From: camp.Request.From, To: camp.Request.To, Rooms: strings.Join(camp.Request.Rooms, "、")}
 	for _, iv := range ivs {
 		start, end := iv.StartsAt.In(workday.Zone), iv.EndsAt.In(workday.Zone)

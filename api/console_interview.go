@@ -58,7 +58,7 @@ func parseDay(field, v string) (time.Time, error) {
 	return d, nil
 }
 
-// names reads the names of the enterprises the interviews concern, by USCC, and of every
+// interviewNames reads the names of the enterprises the interviews concern, by USCC, and of every
 // official, by id.
 func (s *server) interviewNames(
 	ctx context.Context,
@@ -191,14 +191,15 @@ func reminderRows(reminders []enforcement.Reminder, enterprises map[string]strin
 		out = append(out, reminderRow{
 			ID: iv.ID, Path: interviewPath(iv.ID), Day: r.Day.Format("1月2日") + " " + weekdayLabels[r.Day.Weekday()],
 			Time: iv.StartsAt.In(workday.Zone).Format("15:04") + "–" + iv.EndsAt.In(workday.Zone).Format("15:04"),
-			Room: or(iv.Room, "视频约谈"), Enterprises: strings.Join(names, "、"),
+			Room: textOr(iv.Room, "视频约谈"), Enterprises: strings.Join(names, "、"),
 			Officials: strings.Join(officials, "、"), State: iv.State.Label(),
 		})
 	}
 	return out
 }
 
-func or(v, fallback string) string {
+// textOr is v, or fallback when v is empty.
+func textOr(v, fallback string) string {
 	if v == "" {
 		return fallback
 	}

@@ -178,10 +178,7 @@ func (s *server) interviewFormFailed(
 	default:
 		return err
 	}
-	if err := s.renderInterviewForm(c, d, iv, clash); err != nil {
-		return err
-	}
-	return nil
+	return s.renderInterviewForm(c, d, iv, clash)
 }
 
 // numberLines says which line of a one-per-line box a message about its i-th item is about.
