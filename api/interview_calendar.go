@@ -31,6 +31,10 @@ type calendarDay struct {
 	Label   string // "9月28日 周一"
 	Workday bool
 	Holiday string
+	// Adjusted marks a weekend day that is a working day because a holiday was moved (调休上班).
+	Adjusted bool
+	// Key is the day as "2006-01-02", for links and the page's markup.
+	Key     string
 	InMonth bool
 	Today   bool
 }
@@ -113,8 +117,10 @@ func buildCalendar(
 		if !holiday {
 			name = ""
 		}
+		weekend := d.Weekday() == time.Saturday || d.Weekday() == time.Sunday
 		return calendarDay{Date: d, Label: d.Format("1月2日") + " " + weekdayLabels[d.Weekday()],
-			Workday: cal.IsWorkday(d), Holiday: name, InMonth: d.Month() == workday.Day(anchor).Month(),
+			Workday: cal.IsWorkday(d), Holiday: name, Adjusted: weekend && cal.IsWorkday(d),
+			Key: d.Format(time.DateOnly), InMonth: d.Month() == workday.Day(anchor).Month(),
 			Today: d.Equal(today)}
 	}
 	sorted := slices.Clone(ivs)
@@ -127,14 +133,16 @@ func buildCalendar(
 		start, end := iv.StartsAt.In(workday.Zone), iv.EndsAt.In(workday.Zone)
 		return calendarEntry{ID: iv.ID, Path: "/console/interviews/" + iv.ID,
 			Time: start.Format("15:04") + "–" + end.Format("15:04"), Title: strings.Join(names, "、"),
-			Room: iv.Room, State: iv.State, Label: labelOr(interviewStateLabels, string(iv.State))}
+			Room: iv.Room, State: iv.State, Label: iv.State.Label()}
 	}
 	index := func(t time.Time) int { return int(workday.Day(t).Sub(from).Hours()+12) / 24 }
 
 	if span == spanMonth {
 		d := workday.Day(anchor)
 		v.Title = d.Format("2006年1月")
-		v.Prev, v.Next = d.AddDate(0, -1, 0), d.AddDate(0, 1, 0)
+		// From the first of the month: a month on from 31 March is not 1 May.
+		first := time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, workday.Zone)
+		v.Prev, v.Next = first.AddDate(0, -1, 0), first.AddDate(0, 1, 0)
 		days := int(to.Sub(from).Hours()+12) / 24
 		cells := make([][]calendarEntry, days)
 		for _, iv := range sorted {
@@ -206,16 +214,4 @@ func nameOr(names map[string]string, key string) string {
 		return n
 	}
 	return key
-}
-
-// interviewStateLabels names interview states in Chinese.
-var interviewStateLabels = map[string]string{
-	string(enforcement.StateScheduled):        "已安排",
-	string(enforcement.StateNotified):         "已通知",
-	string(enforcement.StateHeld):             "已约谈",
-	string(enforcement.StateNoShow):           "未到场",
-	string(enforcement.StateCancelled):        "已取消",
-	string(enforcement.StateRectificationDue): "整改中",
-	string(enforcement.StateRectified):        "已整改",
-	string(enforcement.StateNotRectified):     "逾期未整改",
 }

@@ -80,3 +80,20 @@ func TestBuildCalendar_Month(t *testing.T) {
 	assert.True(t, v.Weeks[1].Days[5].Workday, "2026-10-10 is an adjusted working Saturday")
 	assert.Equal(t, "国庆节", v.Weeks[0].Days[3].Holiday)
 }
+
+func TestBuildCalendar_MonthStepsFromTheFirst(t *testing.T) {
+	v := buildCalendar(spanMonth, byRoom, at(t, "2026-03-31 12:00"), at(t, "2026-03-31 08:00"),
+		nil, nil, nil, workday.Default())
+	assert.Equal(t, "2026-02-01", v.Prev.Format(time.DateOnly), "not 3 March")
+	assert.Equal(t, "2026-04-01", v.Next.Format(time.DateOnly), "not 1 May")
+}
+
+func TestBuildCalendar_AdjustedWorkingDay(t *testing.T) {
+	v := buildCalendar(spanWeek, byRoom, at(t, "2026-10-10 12:00"), at(t, "2026-10-10 08:00"),
+		nil, nil, nil, workday.Default())
+	sat := v.Days[5]
+	assert.Equal(t, "2026-10-10", sat.Key)
+	assert.True(t, sat.Adjusted, "2026-10-10 is a working Saturday")
+	assert.False(t, v.Days[6].Adjusted, "Sunday 10-11 is a day off")
+	assert.False(t, v.Days[0].Adjusted, "a Monday is a working day, not an adjusted one")
+}
