@@ -239,7 +239,9 @@ func (s *Service) recordMediatorChange(ctx context.Context, op string, actor aud
 // mediatorNow returns the service's time as stored: UTC, to the millisecond.
 func (s *Service) mediatorNow() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
-func mediatorField(name, msg string) errs.FieldError { return errs.FieldError{Field: name, Message: msg} }
+func mediatorField(name, msg string) errs.FieldError {
+	return errs.FieldError{Field: name, Message: msg}
+}
 
 func mediationRandHex(n int) string {
 	b := make([]byte, n)
