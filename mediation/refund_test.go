@@ -129,8 +129,8 @@ func TestComputeRefund(t *testing.T) {
 			name:   "cooling-off over on the eighth day",
 			card:   Card{Kind: CardNamed, FaceValueFen: 80000, PaidFen: 80000, BoughtOn: "2026-09-13"},
 			method: RefundStoredValue, dueFen: 80000,
-			steps:  []Step{{"应退金额", "已付金额 − 已消费金额 = 800.00 − 0.00 = 800.00 元", 80000}},
-			notes:  []string{"未消费，但购卡后七日的期限已于 2026-09-20 届满，不适用七日内全额退款。"},
+			steps: []Step{{"应退金额", "已付金额 − 已消费金额 = 800.00 − 0.00 = 800.00 元", 80000}},
+			notes: []string{"未消费，但购卡后七日的期限已于 2026-09-20 届满，不适用七日内全额退款。"},
 		},
 		{
 			name: "days counted in Beijing: 16:30 UTC is the next day there",
