@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"errors"
 	"fmt"
 	"regexp"
 	"slices"
@@ -44,7 +43,8 @@ func (s *Service) CreateBody(ctx context.Context, actor audit.Actor, in BodyInpu
 	if err := s.store.InsertBody(ctx, b); err != nil {
 		return nil, err
 	}
-	if err := s.recordMediatorChange(ctx, op, actor, "mediation_body.create", b.target(), b.Version, map[string]any{"after": b}); err != nil {
+	err := s.recordMediatorChange(ctx, op, actor, "mediation_body.create", b.target(), b.Version, map[string]any{"after": b})
+	if err != nil {
 		return nil, err
 	}
 	return b, nil
@@ -77,7 +77,8 @@ func (s *Service) RegisterMediator(ctx context.Context, actor audit.Actor, in Me
 	if err := s.store.InsertMediator(ctx, m); err != nil {
 		return nil, err
 	}
-	if err := s.recordMediatorChange(ctx, op, actor, "mediator.register", m.target(), m.Version, map[string]any{"after": m}); err != nil {
+	err := s.recordMediatorChange(ctx, op, actor, "mediator.register", m.target(), m.Version, map[string]any{"after": m})
+	if err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -181,7 +182,8 @@ func (s *Service) RecordConflict(
 	if err := s.store.ReplaceMediator(ctx, m); err != nil {
 		return nil, err
 	}
-	if err := s.recordMediatorChange(ctx, op, actor, "mediator.conflict", m.target(), m.Version, map[string]any{"conflict": note}); err != nil {
+	change := map[string]any{"conflict": note}
+	if err := s.recordMediatorChange(ctx, op, actor, "mediator.conflict", m.target(), m.Version, change); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -190,7 +192,12 @@ func (s *Service) RecordConflict(
 // DeactivateMediator marks a mediator who no longer takes cases as inactive, if still at
 // version ifVersion. They are no longer suggested; cases already assigned to them keep them
 // until reassigned.
-func (s *Service) DeactivateMediator(ctx context.Context, actor audit.Actor, username string, ifVersion int64) (*Mediator, error) {
+func (s *Service) DeactivateMediator(
+	ctx context.Context,
+	actor audit.Actor,
+	username string,
+	ifVersion int64,
+) (*Mediator, error) {
 	const op = "mediation.DeactivateMediator"
 	m, err := s.mediatorAt(ctx, op, username, ifVersion)
 	if err != nil {
@@ -231,7 +238,7 @@ func (s *Service) mediatorAt(ctx context.Context, op, username string, ifVersion
 func (s *Service) recordMediatorChange(ctx context.Context, op string, actor audit.Actor, action, target string, version int64, change any) error {
 	_, err := s.audit.Append(ctx, audit.Entry{Actor: actor, Action: action, Target: target, Version: version, Change: change})
 	if err != nil {
-		return errs.Wrap(errs.Internal, op, errors.Join(errors.New("audit"), err))
+		return errs.Wrap(errs.Internal, op, err)
 	}
 	return nil
 }
