@@ -3,20 +3,36 @@ package mediation
 import (
 	"context"
 	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/store"
 )
 
-func (s *MongoStore) ensureMediatorIndexes(ctx context.Context) error { return nil }
+func (s *MongoStore) ensureMediatorIndexes(ctx context.Context) error {
+	err := store.EnsureIndexes(ctx, s.bodies, mongo.IndexModel{
+		Keys: bson.D{{Key: "name", Value: 1}}, Options: options.Index().SetUnique(true),
+	})
+	if err != nil {
+		return errs.Wrap(errs.Internal, "mediation.ensureMediatorIndexes", err)
+	}
+	err = store.EnsureIndexes(ctx, s.mediators, mongo.IndexModel{Keys: bson.D{{Key: "body", Value: 1}}})
+	if err != nil {
+		return errs.Wrap(errs.Internal, "mediation.ensureMediatorIndexes", err)
+	}
+	return nil
+}
 
 // InsertBody implements MediatorStore.
 func (s *MongoStore) InsertBody(ctx context.Context, b *Body) error {
 	_, err := s.bodies.InsertOne(ctx, b)
 	if mongo.IsDuplicateKeyError(err) {
-		return errs.E(errs.Conflict, "mediation.InsertBody", "调解组织编号已存在 (a body with this id exists)")
+		return errs.E(errs.Conflict, "mediation.InsertBody",
+			"同名或同编号的调解组织已存在 (a body with this name or id exists)")
 	}
 	if err != nil {
 		return errs.Wrap(errs.Internal, "mediation.InsertBody", err)
@@ -60,4 +76,151 @@ func (s *MongoStore) GetMediator(ctx context.Context, username string) (*Mediato
 		return nil, errs.Wrap(errs.Internal, "mediation.GetMediator", err)
 	}
 	return &m, nil
+}
+
+// ListBodies implements MediatorStore.
+func (s *MongoStore) ListBodies(ctx context.Context) ([]Body, error) {
+	const op = "mediation.ListBodies"
+	cur, err := s.bodies.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	out := []Body{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	return out, nil
+}
+
+// ListMediators implements MediatorStore.
+func (s *MongoStore) ListMediators(ctx context.Context, body string) ([]Mediator, error) {
+	const op = "mediation.ListMediators"
+	filter := bson.M{}
+	if body != "" {
+		filter["body"] = body
+	}
+	cur, err := s.mediators.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	out := []Mediator{}
+	if err := cur.All(ctx, &out); err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	return out, nil
+}
+
+// ReplaceMediator implements MediatorStore. The embedded store does not apply a guarded
+// update atomically, so the write holds the mediator's lock (store.Locks).
+func (s *MongoStore) ReplaceMediator(ctx context.Context, m *Mediator) error {
+	const op = "mediation.ReplaceMediator"
+	defer store.LockDocument(MediatorsCollection, m.Username)()
+	res, err := s.mediators.ReplaceOne(ctx, bson.M{"_id": m.Username, "version": m.Version - 1}, m)
+	if err != nil {
+		return errs.Wrap(errs.Internal, op, err)
+	}
+	if res.MatchedCount == 0 {
+		return errs.E(errs.Stale, op, "调解员信息已被他人修改，请刷新后重试 (the mediator changed since you read it)")
+	}
+	return nil
+}
+
+// openStates are the states in which a case is on its mediator's desk.
+var openStates = []State{StateAssigned, StateInMediation, StateAgreement}
+
+// OpenCaseCounts implements MediatorStore with one $group over the cases.
+func (s *MongoStore) OpenCaseCounts(ctx context.Context) (map[string]int, error) {
+	const op = "mediation.OpenCaseCounts"
+	pipeline := mongo.Pipeline{
+		{{Key: "$match", Value: bson.M{"state": bson.M{"$in": openStates}, "mediator": bson.M{"$gt": ""}}}},
+		{{Key: "$group", Value: bson.M{"_id": "$mediator", "n": bson.M{"$sum": 1}}}},
+	}
+	cur, err := s.cases.Aggregate(ctx, pipeline)
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	var rows []struct {
+		Mediator string `bson:"_id"`
+		N        int    `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	counts := make(map[string]int, len(rows))
+	for _, r := range rows {
+		counts[r.Mediator] = r.N
+	}
+	return counts, nil
+}
+
+// acceptedIn selects the cases accepted in [from, to) that have a body.
+func acceptedIn(from, to time.Time) bson.M {
+	return bson.M{"accepted_at": bson.M{"$gte": from.UTC(), "$lt": to.UTC()}, "body": bson.M{"$gt": ""}}
+}
+
+// CaseCounts implements MediatorStore with one $group over the cases.
+func (s *MongoStore) CaseCounts(ctx context.Context, from, to time.Time) ([]StateCount, error) {
+	const op = "mediation.CaseCounts"
+	pipeline := mongo.Pipeline{
+		{{Key: "$match", Value: acceptedIn(from, to)}},
+		{{Key: "$group", Value: bson.M{
+			"_id": bson.M{"body": "$body", "state": "$state"},
+			"n":   bson.M{"$sum": 1},
+		}}},
+	}
+	cur, err := s.cases.Aggregate(ctx, pipeline)
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	var rows []struct {
+		Key struct {
+			Body  string `bson:"body"`
+			State State  `bson:"state"`
+		} `bson:"_id"`
+		N int `bson:"n"`
+	}
+	if err := cur.All(ctx, &rows); err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	out := make([]StateCount, len(rows))
+	for i, r := range rows {
+		out[i] = StateCount{Body: r.Key.Body, State: r.Key.State, Count: r.N}
+	}
+	return out, nil
+}
+
+// FinishedCases implements MediatorStore with one projected find.
+func (s *MongoStore) FinishedCases(ctx context.Context, from, to time.Time) ([]FinishedCase, error) {
+	const op = "mediation.FinishedCases"
+	filter := acceptedIn(from, to)
+	filter["state"] = bson.M{"$in": finishedStates}
+	opts := options.Find().SetProjection(bson.M{
+		"body": 1, "state": 1, "accepted_at": 1, "ended_at": 1, "agreement.signed_at": 1,
+	}).SetSort(bson.D{{Key: "_id", Value: 1}})
+	cur, err := s.cases.Find(ctx, filter, opts)
+	if err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	var docs []struct {
+		ID         string     `bson:"_id"`
+		Body       string     `bson:"body"`
+		State      State      `bson:"state"`
+		AcceptedAt time.Time  `bson:"accepted_at"`
+		EndedAt    *time.Time `bson:"ended_at"`
+		Agreement  *struct {
+			SignedAt time.Time `bson:"signed_at"`
+		} `bson:"agreement"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, errs.Wrap(errs.Internal, op, err)
+	}
+	out := make([]FinishedCase, len(docs))
+	for i, d := range docs {
+		out[i] = FinishedCase{ID: d.ID, Body: d.Body, State: d.State, AcceptedAt: d.AcceptedAt, EndedAt: d.EndedAt}
+		if d.Agreement != nil && !d.Agreement.SignedAt.IsZero() {
+			signed := d.Agreement.SignedAt
+			out[i].AgreedAt = &signed
+		}
+	}
+	return out, nil
 }
