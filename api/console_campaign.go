@@ -1,6 +1,8 @@
 package api
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"slices"
@@ -49,7 +51,7 @@ type campaignShortage struct {
 }
 
 func (s *server) newCampaignPage(c *fiber.Ctx) error {
-	next := s.Enforcement.Calendar().NextWorkday(consoleNow())
+	next := s.Enforcement.Calendar().NextWorkday(s.Enforcement.Now())
 	form := map[string]string{
 		"from": next.Format(time.DateOnly), "to": next.AddDate(0, 0, 13).Format(time.DateOnly),
 		"slot_minutes": "60", "day_start": "09:00", "day_end": "17:30",
@@ -97,7 +99,7 @@ func (s *server) planCampaignForm(c *fiber.Ctx) error {
 	if top != "" {
 		d.Error = "计划未生成：" + top
 	}
-	short, serr := s.shortageOf(c, errs.FieldsOf(err))
+	short, serr := s.shortageOf(c, err)
 	if serr != nil {
 		return serr
 	}
@@ -150,33 +152,23 @@ func isListSeparator(r rune) bool {
 	return r == ',' || r == '，' || r == '、' || r == ';' || r == '；' || r == ' ' || r == '\t' || r == '\u3000'
 }
 
-// leftPrefix opens the service's message about each enterprise left without a slot.
-const leftPrefix = "未能安排："
-
 // shortageOf reads, from a refused plan, the count of slots found and the enterprises left,
 // or nil when the plan was refused for another reason.
-func (s *server) shortageOf(c *fiber.Ctx, fields []errs.FieldError) (*campaignShortage, error) {
-	var short *campaignShortage
-	var codes []string
-	for _, f := range fields {
-		if f.Field != "enterprises" {
-			continue
-		}
-		switch {
-		case strings.HasPrefix(f.Message, "空闲时段"):
-			short = &campaignShortage{Summary: f.Message}
-		case strings.HasPrefix(f.Message, leftPrefix):
-			code, _, _ := strings.Cut(strings.TrimPrefix(f.Message, leftPrefix), " ")
-			codes = append(codes, code)
-		}
-	}
-	if short == nil {
+func (s *server) shortageOf(c *fiber.Ctx, err error) (*campaignShortage, error) {
+	var se *enforcement.ShortageError
+	if !errors.As(err, &se) {
 		return nil, nil
+	}
+	codes := make([]string, len(se.Left))
+	for i, u := range se.Left {
+		codes[i] = string(u)
 	}
 	names, err := s.namesByCode(c, codes)
 	if err != nil {
 		return nil, err
 	}
+	short := &campaignShortage{Summary: fmt.Sprintf("空闲时段只有%d个，需要%d个，%d家企业未能安排。",
+		se.Found, se.Needed, len(se.Left))}
 	for _, code := range codes {
 		short.Left = append(short.Left, interviewParty{ID: code, Name: nameOr(names, code),
 			Path: "/console/enterprises/" + url.PathEscape(code)})

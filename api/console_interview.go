@@ -18,11 +18,6 @@ import (
 	"prepaidreg/registry"
 )
 
-// consoleNow is the console's clock: it says which day "today" is on the calendar and in the
-// reminders box. The enforcement service keeps a clock of its own that the API cannot read, so
-// tests set both.
-var consoleNow = time.Now
-
 func interviewPath(id string) string { return "/console/interviews/" + url.PathEscape(id) }
 
 func campaignPath(id string) string { return "/console/interviews/campaigns/" + url.PathEscape(id) }
@@ -46,10 +41,11 @@ func badQuery(field, msg string) error {
 	return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)", errs.FieldError{Field: field, Message: msg})
 }
 
-// parseDay reads a "2006-01-02" query parameter as a day in Asia/Shanghai; "" is today.
-func parseDay(field, v string) (time.Time, error) {
+// parseDay reads a "2006-01-02" query parameter as a day in Asia/Shanghai; "" is today by the
+// enforcement service's clock.
+func (s *server) parseDay(field, v string) (time.Time, error) {
 	if v == "" {
-		return workday.Day(consoleNow()), nil
+		return workday.Day(s.Enforcement.Now()), nil
 	}
 	d, err := time.ParseInLocation(time.DateOnly, v, workday.Zone)
 	if err != nil {
@@ -136,7 +132,7 @@ func (s *server) interviewsPage(c *fiber.Ctx) error {
 	default:
 		return badQuery("by", "应为 room 或 official (room or official)")
 	}
-	anchor, err := parseDay("date", q["date"])
+	anchor, err := s.parseDay("date", q["date"])
 	if err != nil {
 		return err
 	}
@@ -147,7 +143,7 @@ func (s *server) interviewsPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	today := workday.Day(consoleNow())
+	today := workday.Day(s.Enforcement.Now())
 	reminders, err := s.Enforcement.Reminders(ctx, today)
 	if err != nil {
 		return err
@@ -161,7 +157,7 @@ func (s *server) interviewsPage(c *fiber.Ctx) error {
 		return err
 	}
 
-	cal := buildCalendar(span, by, anchor, consoleNow(), ivs, enterprises, officials, s.Enforcement.Calendar())
+	cal := buildCalendar(span, by, anchor, s.Enforcement.Now(), ivs, enterprises, officials, s.Enforcement.Calendar())
 	v := interviewsPageView{
 		Cal: cal, PrevURL: calendarURL(span, by, cal.Prev), NextURL: calendarURL(span, by, cal.Next),
 		TodayURL: calendarURL(span, by, today),
@@ -219,7 +215,7 @@ func (s *server) interviewRemindersPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	day, err := parseDay("date", q["date"])
+	day, err := s.parseDay("date", q["date"])
 	if err != nil {
 		return err
 	}

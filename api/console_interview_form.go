@@ -58,7 +58,7 @@ func (s *server) newInterviewPage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	next := s.Enforcement.Calendar().NextWorkday(consoleNow())
+	next := s.Enforcement.Calendar().NextWorkday(s.Enforcement.Now())
 	form := map[string]string{
 		"enterprises": strings.TrimSpace(q["uscc"]), "legal_basis": enforcement.DefaultLegalBasis,
 		"date": next.Format(time.DateOnly), "start": "09:30", "duration": "60",

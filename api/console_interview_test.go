@@ -14,7 +14,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"prepaidreg/api"
 	"prepaidreg/enforcement"
 	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
@@ -54,7 +53,6 @@ func newInterviewClock(t *testing.T, env *testEnv) *ivClock {
 	c := &ivClock{}
 	c.Set(t, "2026-09-21 09:00")
 	env.enforcement.SetClock(c.Now)
-	api.SetConsoleClock(t, c.Now)
 	return c
 }
 

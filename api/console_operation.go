@@ -77,7 +77,7 @@ func deptKey(d enforcement.Department) string { return "departments." + string(d
 
 func (s *server) newOperationPage(c *fiber.Ctx) error {
 	form := map[string]string{
-		"lead_department": "market", "date": time.Now().In(shanghai).Format(time.DateOnly),
+		"lead_department": "market", "date": s.Enforcement.Now().In(shanghai).Format(time.DateOnly),
 	}
 	return s.renderOperationForm(c, pageData{Form: form, FieldErrors: map[string]string{}})
 }

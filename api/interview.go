@@ -557,7 +557,7 @@ func (s *server) interviewReminders(c *fiber.Ctx) error {
 		return err
 	}
 	// The service keeps its clock to itself; today is the server's day in Asia/Shanghai.
-	day := workday.Day(time.Now())
+	day := workday.Day(s.Enforcement.Now())
 	if v := p["date"]; v != "" {
 		if day, err = time.ParseInLocation(time.DateOnly, v, workday.Zone); err != nil {
 			return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",

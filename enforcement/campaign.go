@@ -109,9 +109,9 @@ func (s *Service) PlanCampaign(ctx context.Context, actor audit.Actor, req Campa
 	if err != nil {
 		return nil, err
 	}
-	ivs, fe := s.assign(p, newBusy(active), actor, now)
-	if len(fe) > 0 {
-		return nil, errs.Fields(op, fe...)
+	ivs, free, left := s.assign(p, newBusy(active), actor, now)
+	if len(left) > 0 {
+		return nil, shortage(op, free, len(p.codes), left)
 	}
 	c := &Campaign{ID: "IC-" + now.In(workday.Zone).Format("20060102") + "-" + randHex(4), Request: req,
 		CreatedBy: actor.Username, CreatedAt: now, Version: 1}
@@ -312,8 +312,9 @@ func (p *plan) free(b busy, room string, start, end time.Time) bool {
 }
 
 // assign gives each enterprise, in order, the first free slot in which it has no other
-// interview, and builds the interviews; or says why it cannot.
-func (s *Service) assign(p *plan, b busy, actor audit.Actor, now time.Time) ([]Interview, []errs.FieldError) {
+// interview, and builds the interviews; or returns the enterprises it could not place, with the
+// number of free slots it found.
+func (s *Service) assign(p *plan, b busy, actor audit.Actor, now time.Time) ([]Interview, int, []registry.USCC) {
 	slots := p.slots(s.calendar, b, now)
 	used := make([]bool, len(slots))
 	next := 0 // every slot before next is used
@@ -338,15 +339,34 @@ func (s *Service) assign(p *plan, b busy, actor audit.Actor, now time.Time) ([]I
 		ivs = append(ivs, p.interview(code, slots[k], actor, now))
 	}
 	if len(left) == 0 {
-		return ivs, nil
+		return ivs, len(slots), nil
 	}
+	return nil, len(slots), left
+}
+
+// ShortageError says a campaign cannot be planned: it found fewer free slots than it needs, and
+// which enterprises are left without one. It unwraps to an Invalid error whose field errors say
+// the same in words.
+type ShortageError struct {
+	Found  int
+	Needed int
+	Left   []registry.USCC
+	err    error
+}
+
+// Error returns the message.
+func (e *ShortageError) Error() string { return e.err.Error() }
+
+// Unwrap returns the Invalid error with its field errors.
+func (e *ShortageError) Unwrap() error { return e.err }
+
+func shortage(op string, found, needed int, left []registry.USCC) error {
 	fe := []errs.FieldError{field("enterprises", fmt.Sprintf("空闲时段只有%d个，需要%d个，%d家企业未能安排 "+
-		"(found %d free slots, need %d; %d enterprises left)", len(slots), len(p.codes), len(left),
-		len(slots), len(p.codes), len(left)))}
+		"(found %d free slots, need %d; %d enterprises left)", found, needed, len(left), found, needed, len(left)))}
 	for _, c := range left {
 		fe = append(fe, field("enterprises", "未能安排："+string(c)+" (no free slot)"))
 	}
-	return nil, fe
+	return &ShortageError{Found: found, Needed: needed, Left: left, err: errs.Fields(op, fe...)}
 }
 
 // interview makes the interview of one enterprise in one slot.

@@ -2,6 +2,7 @@ package enforcement
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -112,6 +113,11 @@ func TestService_PlanCampaign_TooFewSlots(t *testing.T) {
 		assert.Equal(t, "enterprises", fe.Field)
 		assert.Contains(t, fe.Message, string(codes[240+i]))
 	}
+	var short *ShortageError
+	require.True(t, errors.As(err, &short), "the refusal is a ShortageError: %v", err)
+	assert.Equal(t, 240, short.Found)
+	assert.Equal(t, 250, short.Needed)
+	assert.Equal(t, codes[240:], short.Left)
 
 	list, err := f.svc.ListInterviews(ctx, InterviewQuery{})
 	require.NoError(t, err)
