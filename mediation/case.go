@@ -184,9 +184,9 @@ type Case struct {
 	// Deadlines are computed when the case is read, never stored.
 	Deadlines []Deadline `json:"deadlines" bson:"-"`
 	Timeline  []Event    `json:"timeline" bson:"timeline"`
-	Version      int64      `json:"version" bson:"version"`
-	CreatedBy    string     `json:"created_by" bson:"created_by"`
-	UpdatedAt    time.Time  `json:"updated_at" bson:"updated_at"`
+	Version   int64      `json:"version" bson:"version"`
+	CreatedBy string     `json:"created_by" bson:"created_by"`
+	UpdatedAt time.Time  `json:"updated_at" bson:"updated_at"`
 }
 
 // Ending is how a case's mediation ended.

@@ -53,6 +53,7 @@ func (s *Service) OpenCase(ctx context.Context, actor audit.Actor, in OpenInput)
 	if fe != nil {
 		return nil, errs.Fields(op, fe...)
 	}
+	c.Claims[0].ComplaintID = in.ComplaintID
 	found, missing, err := s.registry.EnterprisesByUSCC(ctx, []registry.USCC{uscc})
 	if err != nil {
 		return nil, err
