@@ -29,6 +29,10 @@ func (s *MongoStore) ensureCaseIndexes(ctx context.Context) error {
 	return nil
 }
 
+// A list is read with a negative limit, one batch and no cursor left open: with a positive
+// limit the embedded store keeps the cursor open and the driver sends a getMore to learn that
+// it is spent. A page of at most MaxQueueLimit+1 cases without timelines fits a batch.
+
 // listProjection leaves out what lists never show and what grows with a case's life.
 var listProjection = bson.M{"timeline": 0, "sessions": 0}
 
@@ -104,7 +108,7 @@ func (s *MongoStore) QueueCases(ctx context.Context, f QueueFilter, after *Queue
 	}
 	opts := options.Find().
 		SetSort(bson.D{{Key: "queue_at", Value: 1}, {Key: "_id", Value: 1}}).
-		SetLimit(int64(limit)).SetBatchSize(int32(limit)).
+		SetLimit(-int64(limit)).
 		SetProjection(listProjection)
 	return s.findCases(ctx, "mediation.QueueCases", filter, opts)
 }
@@ -113,7 +117,7 @@ func (s *MongoStore) QueueCases(ctx context.Context, f QueueFilter, after *Queue
 func (s *MongoStore) CasesOf(ctx context.Context, uscc registry.USCC, limit int) ([]Case, error) {
 	opts := options.Find().
 		SetSort(bson.D{{Key: "submitted_at", Value: -1}, {Key: "_id", Value: -1}}).
-		SetLimit(int64(limit)).SetBatchSize(int32(limit)).
+		SetLimit(-int64(limit)).
 		SetProjection(listProjection)
 	return s.findCases(ctx, "mediation.CasesOf", bson.M{"uscc": uscc}, opts)
 }
