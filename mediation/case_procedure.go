@@ -166,6 +166,9 @@ func agreementOf(in AgreementInput, claimed int64, now time.Time) (Agreement, []
 	}
 	why, wfe := checkText("over_claim_reason", in.OverClaimReason, false, 1000)
 	fe = append(fe, wfe...)
+	if total > MaxFen {
+		fe = append(fe, field("terms", "协议总金额不能超过10^13分 (the total is at most 10^13 fen)"))
+	}
 	if total > claimed && why == "" {
 		fe = append(fe, field("over_claim_reason", fmt.Sprintf("协议金额%s超过请求金额%s，须说明理由 "+
 			"(an agreement for more than was claimed without saying so)", yuan(total), yuan(claimed))))
