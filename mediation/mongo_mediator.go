@@ -125,14 +125,14 @@ func (s *MongoStore) ReplaceMediator(ctx context.Context, m *Mediator) error {
 	return nil
 }
 
-// openStates are the states in which a case is on its mediator's desk.
-var openStates = []State{StateAssigned, StateInMediation, StateAgreement}
+// deskStates are the states in which a case is on its mediator's desk.
+var deskStates = []State{StateAssigned, StateInMediation, StateAgreement}
 
 // OpenCaseCounts implements MediatorStore with one $group over the cases.
 func (s *MongoStore) OpenCaseCounts(ctx context.Context) (map[string]int, error) {
 	const op = "mediation.OpenCaseCounts"
 	pipeline := mongo.Pipeline{
-		{{Key: "$match", Value: bson.M{"state": bson.M{"$in": openStates}, "mediator": bson.M{"$gt": ""}}}},
+		{{Key: "$match", Value: bson.M{"state": bson.M{"$in": deskStates}, "mediator": bson.M{"$gt": ""}}}},
 		{{Key: "$group", Value: bson.M{"_id": "$mediator", "n": bson.M{"$sum": 1}}}},
 	}
 	cur, err := s.cases.Aggregate(ctx, pipeline)

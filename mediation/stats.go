@@ -130,7 +130,7 @@ func (s *Service) BodyStats(ctx context.Context, from, to time.Time) ([]BodyStat
 
 // addFinished counts one finished case into st.
 func (s *Service) addFinished(st *BodyStat, fc FinishedCase) {
-	outcome := outcomeOf(fc)
+	outcome := finishedOutcome(fc)
 	st.Finished++
 	st.Outcomes[outcome]++
 	if outcome == OutcomeAgreement {
@@ -147,8 +147,8 @@ func (s *Service) addFinished(st *BodyStat, fc FinishedCase) {
 	}
 }
 
-// outcomeOf says how a finished case ended: a closed case that had an agreement counts as one.
-func outcomeOf(fc FinishedCase) Outcome {
+// finishedOutcome says how a finished case ended: a closed case that had an agreement counts as one.
+func finishedOutcome(fc FinishedCase) Outcome {
 	switch {
 	case fc.State == StateAgreement || fc.AgreedAt != nil:
 		return OutcomeAgreement
