@@ -17,6 +17,7 @@ import (
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
+	"prepaidreg/mediation"
 	"prepaidreg/registry"
 )
 
@@ -34,6 +35,8 @@ type Deps struct {
 	Audit    *audit.Log
 	// Enforcement keeps interviews, joint operations and inspections.
 	Enforcement *enforcement.Service
+	// Mediation keeps consumer dispute cases, mediation bodies and mediators.
+	Mediation *mediation.Service
 	// Calendar keeps the working-day calendar in force.
 	Calendar *workday.Keeper
 	// SecureCookies marks cookies Secure; set it when the server is reached over HTTPS.

@@ -12,6 +12,7 @@ import (
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/errs"
 	"prepaidreg/internal/user"
+	"prepaidreg/mediation"
 	"prepaidreg/registry"
 )
 
@@ -82,6 +83,9 @@ var VersionedCollections = []audit.Versioned{
 	{Collection: enforcement.CampaignsCollection, Kind: "interview_campaign"},
 	{Collection: enforcement.OperationsCollection, Kind: "operation"},
 	{Collection: enforcement.InspectionsCollection, Kind: "inspection"},
+	{Collection: mediation.CasesCollection, Kind: "mediation_case"},
+	{Collection: mediation.BodiesCollection, Kind: "mediation_body"},
+	{Collection: mediation.MediatorsCollection, Kind: "mediator"},
 }
 
 func (s *server) verifyAudit(c *fiber.Ctx) error {

@@ -48,8 +48,9 @@ func TestDossier_RoundTripsDoNotGrowWithHistory(t *testing.T) {
 	assert.Equal(t, nSmall, nLarge, "10 records: %v; 1,000 records: %v", bySmall, byLarge)
 	// The caller's account, the enterprise document, its current assessment, one bounded read
 	// of its changes and one of its list entries; then the enforcement module's interviews and
-	// inspections, once for the records and once for the signals behind the black-list grounds.
-	assert.Equal(t, 9, nLarge, "commands: %v", byLarge)
+	// inspections, once for the records and once for the signals behind the black-list grounds;
+	// then the mediation module's cases, once for each.
+	assert.Equal(t, 11, nLarge, "commands: %v", byLarge)
 }
 
 func TestDossier_PDF(t *testing.T) {

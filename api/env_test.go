@@ -20,6 +20,7 @@ import (
 	"prepaidreg/internal/store/storetest"
 	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
+	"prepaidreg/mediation"
 	"prepaidreg/registry"
 )
 
@@ -34,6 +35,8 @@ type testEnv struct {
 	calendar *workday.Keeper
 	// enforcement is the interviews and operations service; tests set its clock.
 	enforcement *enforcement.Service
+	// mediation is the dispute cases service; tests set its clock.
+	mediation *mediation.Service
 	// tokens holds each role's API token; passwords are all testPassword.
 	tokens map[user.Role]string
 	// sessions holds console sessions signed in so far, by role.
@@ -70,11 +73,13 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	}
 	env.calendar = workday.NewKeeper(workday.Default(), st.DB, log)
 	env.enforcement = enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, env.calendar.Calendar())
-	reg.SetSignals(env.enforcement)
-	reg.SetRecords(env.enforcement)
+	env.mediation = mediation.NewService(mediation.NewMongoStore(st.DB), log, reg, env.calendar.Calendar())
+	require.NoError(t, mediation.NewMongoStore(st.DB).EnsureIndexes(ctx))
+	reg.SetSignals(env.enforcement, env.mediation)
+	reg.SetRecords(env.enforcement, env.mediation)
 	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
-		Enforcement: env.enforcement})
+		Enforcement: env.enforcement, Mediation: env.mediation})
 	return env
 }
 

@@ -10,6 +10,7 @@ import (
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
+	"prepaidreg/mediation"
 	"prepaidreg/registry"
 )
 
@@ -21,6 +22,7 @@ type system struct {
 	registry    *registry.Service
 	calendar    *workday.Keeper
 	enforcement *enforcement.Service
+	mediation   *mediation.Service
 }
 
 // open opens the store cfg names, ensures every index, and builds the services.
@@ -50,8 +52,9 @@ func wire(st *store.Store) *system {
 	reg := registry.NewService(registry.NewMongoStore(st.DB), log, registry.BeijingAreas())
 	calendar := workday.NewKeeper(workday.Default(), st.DB, log)
 	enf := enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, calendar.Calendar())
-	reg.SetSignals(enf)
-	reg.SetRecords(enf)
+	med := mediation.NewService(mediation.NewMongoStore(st.DB), log, reg, calendar.Calendar())
+	reg.SetSignals(enf, med)
+	reg.SetRecords(enf, med)
 	return &system{
 		store:       st,
 		audit:       log,
@@ -59,6 +62,7 @@ func wire(st *store.Store) *system {
 		registry:    reg,
 		calendar:    calendar,
 		enforcement: enf,
+		mediation:   med,
 	}
 }
 
@@ -68,6 +72,7 @@ func (s *system) ensureIndexes(ctx context.Context) error {
 		user.NewMongoStore(s.store.DB).EnsureIndexes,
 		registry.NewMongoStore(s.store.DB).EnsureIndexes,
 		enforcement.NewMongoStore(s.store.DB).EnsureIndexes,
+		mediation.NewMongoStore(s.store.DB).EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return fmt.Errorf("ensure indexes: %w", err)
