@@ -12,6 +12,7 @@ import (
 
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/pdf/pdftest"
 	"prepaidreg/internal/store/storetest"
 	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
@@ -269,6 +270,17 @@ func TestService_CaseFromComplaint(t *testing.T) {
 	require.Len(t, recs.Mediation, 1)
 	assert.Equal(t, registry.DossierRecord{ID: c.ID, At: got.SubmittedAt, Title: "调解案件 " + c.ID, State: "已结案",
 		Outcome: "达成协议，已履行", Link: "/console/mediation/cases/" + c.ID}, recs.Mediation[0])
+
+	// The agreement document names the parties in full and the terms in yuan.
+	doc, err := f.svc.AgreementDocument(ctx, wang, c.ID)
+	require.NoError(t, err)
+	text := pdftest.Squash(pdftest.Text(t, doc))
+	for _, want := range []string{"调解协议书", "张伟", "13812341234", "测试健身000有限公司", "剩余费用退还金额",
+		"2,000.00元", "500.00元", "2026年9月24日", "银行转账"} {
+		assert.Contains(t, text, pdftest.Squash(want))
+	}
+	_, err = f.svc.TerminationDocument(ctx, wang, c.ID)
+	requireKind(t, err, errs.Conflict, "did not end without agreement")
 
 	verifyTrail(t, f.log)
 	page, err := f.log.List(ctx, audit.Query{Target: "mediation_case/" + c.ID})

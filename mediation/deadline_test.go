@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"prepaidreg/internal/errs"
+	"prepaidreg/internal/pdf/pdftest"
 	"prepaidreg/internal/workday"
 	"prepaidreg/registry"
 )
@@ -109,6 +110,14 @@ func TestService_MediationClock(t *testing.T) {
 	notify := deadlineOf(t, c, DeadlineNotification)
 	assert.Equal(t, "2026-12-08", notify.Due, "7 working days after Friday 27 November")
 	assert.Equal(t, "告知终止：调解终止后7个工作日内告知双方（《市场监督管理投诉举报处理暂行办法》）", notify.Rule)
+
+	// The record of termination gives the reason and the day.
+	doc, err := f.svc.TerminationDocument(ctx, wang, c.ID)
+	require.NoError(t, err)
+	text := pdftest.Squash(pdftest.Text(t, doc))
+	assert.Contains(t, text, "终止调解书")
+	assert.Contains(t, text, TermExpired)
+	assert.Contains(t, text, "2026年11月27日")
 
 	// The failed mediation reaches the enterprise's risk score.
 	history, err := f.reg.RiskHistory(ctx, string(code), 1)
