@@ -241,13 +241,9 @@ func (s *MongoStore) findInterviews(
 	filter bson.M,
 	opts *options.FindOptionsBuilder,
 ) ([]Interview, error) {
-	cur, err := s.interviews.Find(ctx, filter, opts)
+	out, err := store.FindAll[Interview](ctx, s.interviews, op, filter, opts)
 	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	out := []Interview{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
+		return nil, err
 	}
 	for i := range out {
 		out[i].fill()
@@ -357,15 +353,7 @@ func (s *MongoStore) ListOfficials(ctx context.Context, includeInactive bool) ([
 
 func (s *MongoStore) findOfficials(ctx context.Context, op string, filter bson.M) ([]Official, error) {
 	opts := options.Find().SetSort(bson.D{{Key: "name", Value: 1}, {Key: "_id", Value: 1}})
-	cur, err := s.officials.Find(ctx, filter, opts)
-	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	out := []Official{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	return out, nil
+	return store.FindAll[Official](ctx, s.officials, op, filter, opts)
 }
 
 // ReplaceOfficial implements OfficialStore. The embedded store does not apply a guarded

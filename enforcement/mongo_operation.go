@@ -64,13 +64,9 @@ func (s *MongoStore) ListOperations(ctx context.Context, q OperationQuery) ([]Op
 	}
 	opts := options.Find().SetSort(bson.D{{Key: "created_at", Value: -1}, {Key: "_id", Value: -1}}).
 		SetLimit(int64(q.Limit))
-	cur, err := s.operations.Find(ctx, filter, opts)
+	items, err := store.FindAll[Operation](ctx, s.operations, op, filter, opts)
 	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	items := []Operation{}
-	if err := cur.All(ctx, &items); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
+		return nil, err
 	}
 	for i := range items {
 		items[i].fill()
@@ -137,13 +133,9 @@ func (s *MongoStore) findInspections(
 	filter bson.M,
 	opts *options.FindOptionsBuilder,
 ) ([]Inspection, error) {
-	cur, err := s.inspections.Find(ctx, filter, opts)
+	items, err := store.FindAll[Inspection](ctx, s.inspections, op, filter, opts)
 	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	items := []Inspection{}
-	if err := cur.All(ctx, &items); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
+		return nil, err
 	}
 	for i := range items {
 		items[i].fill()

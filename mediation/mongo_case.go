@@ -136,13 +136,9 @@ func (s *MongoStore) CountFailed(ctx context.Context, uscc registry.USCC) (int, 
 }
 
 func (s *MongoStore) findCases(ctx context.Context, op string, filter bson.M, opts *options.FindOptionsBuilder) ([]Case, error) {
-	cur, err := s.cases.Find(ctx, filter, opts)
+	out, err := store.FindAll[Case](ctx, s.cases, op, filter, opts)
 	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	var out []Case
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
+		return nil, err
 	}
 	for i := range out {
 		out[i].fill()

@@ -81,15 +81,7 @@ func (s *MongoStore) GetMediator(ctx context.Context, username string) (*Mediato
 // ListBodies implements MediatorStore.
 func (s *MongoStore) ListBodies(ctx context.Context) ([]Body, error) {
 	const op = "mediation.ListBodies"
-	cur, err := s.bodies.Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
-	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	out := []Body{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	return out, nil
+	return store.FindAll[Body](ctx, s.bodies, op, bson.M{}, options.Find().SetSort(bson.D{{Key: "name", Value: 1}}))
 }
 
 // ListMediators implements MediatorStore.
@@ -99,15 +91,7 @@ func (s *MongoStore) ListMediators(ctx context.Context, body string) ([]Mediator
 	if body != "" {
 		filter["body"] = body
 	}
-	cur, err := s.mediators.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
-	if err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	out := []Mediator{}
-	if err := cur.All(ctx, &out); err != nil {
-		return nil, errs.Wrap(errs.Internal, op, err)
-	}
-	return out, nil
+	return store.FindAll[Mediator](ctx, s.mediators, op, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 }
 
 // ReplaceMediator implements MediatorStore. The embedded store does not apply a guarded
