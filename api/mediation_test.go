@@ -16,6 +16,7 @@ import (
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/pdf/pdftest"
 	"prepaidreg/internal/user"
+	"prepaidreg/internal/workday"
 	"prepaidreg/mediation"
 )
 
@@ -441,4 +442,112 @@ func (e *medEnv) dossier(t *testing.T, uscc string) dossierMediation {
 	var d dossierMediation
 	r.JSON(t, &d)
 	return d
+}
+
+func TestMediationAPI_TerminationAfter45WorkingDays(t *testing.T) {
+	env := newMedEnv(t)
+	uscc := env.createEnterprise("MA01MED02", map[string]any{"name": "北京朝阳美丽人生美容有限公司", "industry": "beauty"})
+	before := env.dossier(t, uscc).factor(t, "mediation")
+	assert.Zero(t, before.Value)
+
+	facts := "申请人在被申请人处办理美容储值卡，充值5,200.00元，门店停业后要求退还余额未果。"
+	mc, etag := env.open(t, map[string]any{"uscc": uscc, "consumer_name": "李娜", "consumer_phone": "13987654321",
+		"claim": "refund", "claim_fen": 520000, "facts": facts,
+		"card": map[string]any{"type": "named", "face_value_fen": 520000, "paid_fen": 520000, "bought_on": "2026-05-01"}})
+	mc, etag = env.step(t, user.Supervisor, mc.ID, "accept", etag, map[string]any{})
+	mc, etag = env.step(t, user.Regulator, mc.ID, "assign", etag, map[string]any{"mediator": "mediator1"})
+	assert.Equal(t, env.body, mc.Body, "the mediator's own body")
+
+	env.setNow(shanghai(t, "2026-09-15", "10:00"))
+	mc, etag = env.step(t, user.Mediator, mc.ID, "sessions", etag, map[string]any{"at": "2026-09-15T09:00:00+08:00",
+		"form": "phone", "attendees": []string{"李娜", "店长"}, "notes": "企业称需核对储值记录。"})
+
+	// The clock stops while the card's records are appraised (检测、鉴定), Wednesday to the
+	// next Tuesday: 17, 18, 20 (a working Sunday), 21 and 22 September do not count.
+	env.setNow(shanghai(t, "2026-09-16", "10:00"))
+	mc, etag = env.step(t, user.Mediator, mc.ID, "pause", etag, map[string]any{"reason": "储值消费记录送第三方鉴定"})
+	assert.Contains(t, mc.deadline(t, mediation.DeadlineMediation).Note, "计时中止中")
+	env.setNow(shanghai(t, "2026-09-22", "10:00"))
+	mc, etag = env.step(t, user.Mediator, mc.ID, "resume", etag, nil)
+	assert.Equal(t, "中止5个工作日", mc.Timeline[len(mc.Timeline)-1].Note)
+
+	med := mc.deadline(t, mediation.DeadlineMediation)
+	cal := env.calendar.Calendar()
+	assert.Equal(t, cal.AddWorkdays(*mc.AcceptedAt, mediation.MediationWorkdays+5).Format(time.DateOnly), med.Due)
+	assert.Equal(t, "2026-11-27", med.Due, "50 working days after 14 September, 中秋 and 国庆 left out")
+	assert.Equal(t, "中止5个工作日，期限相应顺延", med.Note)
+	due, err := time.ParseInLocation(time.DateOnly, med.Due, workday.Zone)
+	require.NoError(t, err)
+
+	t.Run("not before the period has passed", func(t *testing.T) {
+		env.setNow(due.Add(16 * time.Hour))
+		_, r := env.act(t, user.Mediator, mc.ID, "terminate", etag, map[string]any{"reason": mediation.TermExpired})
+		require.Equal(t, http.StatusConflict, r.Status, "body: %s", r.Body)
+		assert.Contains(t, r.Problem(t).Detail, "尚未届满")
+	})
+
+	env.setNow(due.Add(33 * time.Hour))
+	mc, etag = env.step(t, user.Mediator, mc.ID, "terminate", etag, map[string]any{"reason": mediation.TermExpired})
+	assert.Equal(t, mediation.StateEnded, mc.State)
+	assert.Equal(t, mediation.EndingNoAgreement, mc.Ending)
+	assert.Equal(t, mediation.DeadlineMet, mc.deadline(t, mediation.DeadlineMediation).Status)
+	notification := mc.deadline(t, mediation.DeadlineNotification)
+	assert.Equal(t, mediation.DeadlineOpen, notification.Status)
+
+	mc, etag = env.step(t, user.Mediator, mc.ID, "notify", etag, map[string]any{"note": "电话告知双方并寄送终止调解书"})
+	assert.Equal(t, mediation.DeadlineMet, mc.deadline(t, mediation.DeadlineNotification).Status)
+
+	t.Run("the termination reads back word for word", func(t *testing.T) {
+		out := env.download(t, user.Mediator, mc.ID, "termination.pdf", "mediation-termination", "终止调解书")
+		ended := docDay(*mc.EndedAt)
+		want := []string{
+			bodyName, "终止调解书",
+			"编号：" + mc.ID,
+			"一、当事人基本情况",
+			"申请人：李娜", "联系电话：13987654321",
+			"被申请人：北京朝阳美丽人生美容有限公司",
+			"统一社会信用代码：" + uscc,
+			"法定代表人：王建国",
+			"住所：北京市朝阳区望京街道阜通东大街6号",
+			"联系电话：010-84761234",
+			"二、纠纷的主要事实", facts,
+			"三、终止调解的原因", mediation.TermExpired,
+			"经调解，双方当事人未能达成协议，本组织于" + ended + "终止调解。",
+			"四、当事人的其他救济途径",
+			"调解不成的，当事人可以依法通过仲裁、行政、司法等途径维护自己的权利（《中华人民共和国人民调解法》第二十六条）：",
+			"1. 根据与经营者达成的仲裁协议，向仲裁机构申请仲裁；",
+			"2. 向人民法院提起诉讼；",
+			"3. 向有关行政部门投诉（《中华人民共和国消费者权益保护法》第三十九条）。",
+			"本书一式3份，各方当事人和调解组织各执一份。",
+			"调解员：" + mediatorName + "（签名）：________________",
+			"调解组织：" + bodyName + "（印章）",
+			"日期：" + ended,
+		}
+		got := documentText(t, out, "终止调解书 "+mc.ID)
+		assert.Equal(t, pdftest.Squash(strings.Join(want, "")), got)
+
+		r := env.do(user.Mediator, "GET", "/api/v1/mediation/cases/"+mc.ID+"/agreement.pdf", nil)
+		assert.Equal(t, http.StatusConflict, r.Status, "no agreement was reached")
+	})
+
+	mc, _ = env.step(t, user.Regulator, mc.ID, "close", etag, nil)
+	assert.Equal(t, []string{"submit", "accept", "assign", "session", "pause", "resume", "terminate", "notify", "close"},
+		mc.events())
+
+	t.Run("the dossier shows the failed mediation and the score moved", func(t *testing.T) {
+		d := env.dossier(t, uscc)
+		require.Len(t, d.Mediation, 1)
+		assert.Equal(t, mc.ID, d.Mediation[0].ID)
+		assert.Equal(t, "终止调解："+mediation.TermExpired, d.Mediation[0].Outcome)
+		after := d.factor(t, "mediation")
+		assert.Equal(t, 1.0, after.Value)
+		assert.Greater(t, after.Contribution, before.Contribution)
+		assert.Contains(t, after.Explanation, "调解失败或拒绝调解1次")
+	})
+}
+
+// docDay shows a time's day in Asia/Shanghai as the documents do: 2026年11月30日.
+func docDay(t time.Time) string {
+	t = t.In(workday.Zone)
+	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }
