@@ -551,3 +551,219 @@ func docDay(t time.Time) string {
 	t = t.In(workday.Zone)
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }
+
+// openDirect opens a refund case for consumer against uscc as a regulator and accepts it.
+func (e *medEnv) openAccepted(t *testing.T, uscc, name, phone string) (caseView, string) {
+	t.Helper()
+	mc, etag := e.open(t, map[string]any{"uscc": uscc, "consumer_name": name, "consumer_phone": phone,
+		"claim": "refund", "claim_fen": 150000, "facts": "门店停业，要求退还储值卡余额。"})
+	return e.step(t, user.Regulator, mc.ID, "accept", etag, nil)
+}
+
+func TestMediationAPI_Privacy(t *testing.T) {
+	env := newMedEnv(t)
+	env.addMediator2(t)
+	uscc := env.createEnterprise("MA01MED03", nil)
+
+	mine, mineTag := env.openAccepted(t, uscc, "王小明", "13700001111")
+	mine, mineTag = env.step(t, user.Regulator, mine.ID, "assign", mineTag, map[string]any{"mediator": "mediator1"})
+	pool, poolTag := env.openAccepted(t, uscc, "陈静", "13600002222")
+
+	t.Run("another mediator's case is closed to a mediator", func(t *testing.T) {
+		_, r := env.get(t, asMediator2, mine.ID)
+		assert.Equal(t, http.StatusForbidden, r.Status, "body: %s", r.Body)
+		assert.NotContains(t, string(r.Body), "王小明")
+		for action, body := range map[string]any{
+			"pause":     map[string]any{"reason": "鉴定"},
+			"sessions":  map[string]any{"at": "2026-09-14T09:00:00+08:00", "form": "phone", "attendees": []string{"x"}},
+			"terminate": map[string]any{"reason": "双方分歧较大"},
+			"withdraw":  map[string]any{},
+			"assign":    map[string]any{},
+			"accept":    nil,
+		} {
+			_, r := env.act(t, asMediator2, mine.ID, action, mineTag, body)
+			assert.Equal(t, http.StatusForbidden, r.Status, "%s: %s", action, r.Body)
+		}
+		r = env.do(asMediator2, "GET", "/api/v1/mediation/cases/"+mine.ID+"/agreement.pdf", nil)
+		assert.Equal(t, http.StatusForbidden, r.Status)
+
+		got, r := env.get(t, user.Regulator, mine.ID)
+		require.Equal(t, http.StatusOK, r.Status)
+		assert.Equal(t, mine.Version, got.Version, "nothing was written")
+		assert.Equal(t, "mediator1", got.Mediator)
+	})
+
+	t.Run("a pool case shows consumers masked to a mediator", func(t *testing.T) {
+		got, r := env.get(t, asMediator2, pool.ID)
+		require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+		assert.Equal(t, "陈*", got.Claims[0].ConsumerName)
+		assert.Equal(t, "136****2222", got.Claims[0].ConsumerPhone)
+		assert.NotContains(t, string(r.Body), "陈静")
+		assert.NotContains(t, string(r.Body), "13600002222")
+
+		q := env.queue(t, asMediator2)
+		assert.Empty(t, q.Cases, "mediator2 has no cases of their own")
+		assert.Equal(t, []string{pool.ID}, queueIDs(q.Pool))
+		assert.Equal(t, []string{"陈*"}, q.Pool[0].Consumers)
+
+		r = env.do(asMediator2, "GET", "/api/v1/mediation/cases/"+pool.ID+"/suggestions", nil)
+		assert.Equal(t, http.StatusForbidden, r.Status, "suggestions are for regulators")
+	})
+
+	t.Run("regulators see consumers in full", func(t *testing.T) {
+		for _, role := range []user.Role{user.Regulator, user.Supervisor} {
+			got, r := env.get(t, role, pool.ID)
+			require.Equal(t, http.StatusOK, r.Status)
+			assert.Equal(t, "陈静", got.Claims[0].ConsumerName)
+			assert.Equal(t, "13600002222", got.Claims[0].ConsumerPhone)
+			q := env.queue(t, role)
+			assert.ElementsMatch(t, []string{mine.ID, pool.ID}, queueIDs(q.Cases), "every open case")
+			for _, it := range q.Cases {
+				assert.NotContains(t, it.Consumers[0], "*")
+			}
+		}
+	})
+
+	t.Run("a mediator takes a pool case and then sees it in full", func(t *testing.T) {
+		got, _ := env.step(t, asMediator2, pool.ID, "assign", poolTag, nil)
+		assert.Equal(t, "mediator2", got.Mediator)
+		assert.Equal(t, "陈静", got.Claims[0].ConsumerName)
+		_, r := env.get(t, user.Mediator, pool.ID)
+		assert.Equal(t, http.StatusForbidden, r.Status, "out of the pool, closed to other mediators")
+	})
+
+	t.Run("roles outside mediation are refused", func(t *testing.T) {
+		caseURL := "/api/v1/mediation/cases/" + mine.ID
+		refund := map[string]any{"card": map[string]any{"type": "named", "paid_fen": 100, "bought_on": "2026-09-01"}}
+		tests := []struct {
+			role   user.Role
+			method string
+			path   string
+			body   any
+			want   int
+		}{
+			{user.FundOfficer, "GET", "/api/v1/mediation/cases", nil, http.StatusForbidden},
+			{user.FundOfficer, "GET", caseURL, nil, http.StatusForbidden},
+			{user.FundOfficer, "POST", "/api/v1/mediation/refund", refund, http.StatusForbidden},
+			{user.Admin, "GET", caseURL, nil, http.StatusForbidden},
+			{user.Public, "GET", caseURL, nil, http.StatusUnauthorized},
+			{user.Public, "GET", "/api/v1/mediation/cases", nil, http.StatusUnauthorized},
+			{user.Public, "GET", caseURL + "/agreement.pdf", nil, http.StatusUnauthorized},
+			{user.Public, "GET", "/api/v1/mediation/bodies", nil, http.StatusUnauthorized},
+			{user.FundOfficer, "GET", "/api/v1/mediation/mediators", nil, http.StatusForbidden},
+			{user.Mediator, "POST", "/api/v1/mediation/cases", map[string]any{"uscc": uscc}, http.StatusForbidden},
+			{user.Mediator, "POST", "/api/v1/mediation/bodies", map[string]any{"name": "x", "kind": "peoples"}, http.StatusForbidden},
+			{user.Mediator, "GET", "/api/v1/mediation/stats?from=2026-09-01&to=2026-09-30", nil, http.StatusForbidden},
+		}
+		for _, tt := range tests {
+			r := env.do(tt.role, tt.method, tt.path, tt.body)
+			assert.Equal(t, tt.want, r.Status, "%s %s as %s: %s", tt.method, tt.path, tt.role, r.Body)
+			assert.NotContains(t, string(r.Body), "王小明")
+		}
+	})
+}
+
+func TestMediationAPI_BodiesMediatorsSuggestionsStats(t *testing.T) {
+	env := newMedEnv(t)
+	uscc := env.createEnterprise("MA01MED04", nil)
+
+	t.Run("bodies: admins and regulators keep them, mediators read them", func(t *testing.T) {
+		r := env.do(user.Admin, "POST", "/api/v1/mediation/bodies", map[string]any{"name": "望京街道人民调解委员会", "kind": "peoples"})
+		require.Equal(t, http.StatusCreated, r.Status, "body: %s", r.Body)
+		assert.Equal(t, `"1"`, r.Header.Get("ETag"))
+		r = env.do(user.Mediator, "GET", "/api/v1/mediation/bodies", nil)
+		require.Equal(t, http.StatusOK, r.Status)
+		var got struct {
+			Items []mediation.Body `json:"items"`
+		}
+		r.JSON(t, &got)
+		assert.Len(t, got.Items, 2)
+	})
+
+	t.Run("a mediator is an account with the mediator role", func(t *testing.T) {
+		for username, want := range map[string]string{"nobody": "没有这个用户账户", "regulator1": "不是调解员"} {
+			r := env.do(user.Regulator, "POST", "/api/v1/mediation/mediators", map[string]any{"username": username,
+				"name": "某人", "body": env.body})
+			require.Equal(t, http.StatusBadRequest, r.Status, "body: %s", r.Body)
+			p := r.Problem(t)
+			assert.Equal(t, []string{"username"}, p.fieldNames())
+			assert.Contains(t, p.Errors[0].Message, want)
+		}
+		r := env.do(user.Regulator, "POST", "/api/v1/mediation/mediators", map[string]any{"username": "mediator1",
+			"name": mediatorName, "body": env.body})
+		assert.Equal(t, http.StatusConflict, r.Status, "already on file: %s", r.Body)
+
+		env.addMediator2(t)
+		r = env.do(user.Mediator, "GET", "/api/v1/mediation/mediators?body="+env.body, nil)
+		require.Equal(t, http.StatusOK, r.Status)
+		var got struct {
+			Items []mediation.Mediator `json:"items"`
+		}
+		r.JSON(t, &got)
+		assert.Len(t, got.Items, 2)
+	})
+
+	t.Run("stats count the cases each body took", func(t *testing.T) {
+		taken, etag := env.openAccepted(t, uscc, "周杰", "13400004444")
+		env.step(t, user.Regulator, taken.ID, "assign", etag, map[string]any{"mediator": "mediator1"})
+
+		r := env.do(user.Regulator, "GET", "/api/v1/mediation/stats?from=2026-09-01&to=2026-09-30", nil)
+		require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+		var got struct {
+			From  time.Time            `json:"from"`
+			To    time.Time            `json:"to"`
+			Items []mediation.BodyStat `json:"items"`
+		}
+		r.JSON(t, &got)
+		assert.True(t, got.To.Equal(shanghai(t, "2026-10-01", "00:00")), "to takes in its whole day: %s", got.To)
+		require.Len(t, got.Items, 2)
+		byBody := map[string]mediation.BodyStat{}
+		for _, st := range got.Items {
+			byBody[st.Body] = st
+		}
+		assert.Equal(t, 1, byBody[env.body].Cases)
+		assert.Equal(t, 1, byBody[env.body].Open)
+		assert.Equal(t, bodyName, byBody[env.body].BodyName)
+	})
+
+	mc, _ := env.openAccepted(t, uscc, "刘洋", "13500003333")
+
+	t.Run("a conflict of interest keeps a mediator out of the suggestions", func(t *testing.T) {
+		suggested := func() []string {
+			r := env.do(user.Regulator, "GET", "/api/v1/mediation/cases/"+mc.ID+"/suggestions", nil)
+			require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+			var got struct {
+				Items []mediation.Suggestion `json:"items"`
+			}
+			r.JSON(t, &got)
+			var names []string
+			for _, s := range got.Items {
+				names = append(names, s.Username)
+				assert.NotEmpty(t, s.Reasons)
+			}
+			return names
+		}
+		assert.Equal(t, []string{"mediator2", "mediator1"}, suggested(), "mediator1 already has a case")
+
+		r := env.do(user.Regulator, "GET", "/api/v1/mediation/mediators/mediator2", nil)
+		require.Equal(t, http.StatusOK, r.Status)
+		etag := r.Header.Get("ETag")
+		r = env.do(user.Regulator, "POST", "/api/v1/mediation/mediators/mediator2/conflicts",
+			map[string]any{"uscc": uscc, "reason": "曾在该企业任职"}, "If-Match", etag)
+		require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+		assert.Equal(t, `"2"`, r.Header.Get("ETag"))
+		assert.Equal(t, []string{"mediator1"}, suggested())
+
+		r = env.do(user.Regulator, "POST", "/api/v1/mediation/mediators/mediator2/conflicts",
+			map[string]any{"uscc": uscc, "reason": "again"}, "If-Match", etag)
+		assert.Equal(t, http.StatusPreconditionFailed, r.Status, "body: %s", r.Body)
+
+		r = env.do(user.Admin, "POST", "/api/v1/mediation/mediators/mediator1/deactivate", nil, "If-Match", `"1"`)
+		require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
+		var m mediation.Mediator
+		r.JSON(t, &m)
+		assert.False(t, m.Active)
+		assert.Empty(t, suggested())
+	})
+
+}
