@@ -552,7 +552,7 @@ func docDay(t time.Time) string {
 	return fmt.Sprintf("%d年%d月%d日", t.Year(), t.Month(), t.Day())
 }
 
-// openDirect opens a refund case for consumer against uscc as a regulator and accepts it.
+// openAccepted opens a refund case for the consumer against uscc as a regulator and accepts it.
 func (e *medEnv) openAccepted(t *testing.T, uscc, name, phone string) (caseView, string) {
 	t.Helper()
 	mc, etag := e.open(t, map[string]any{"uscc": uscc, "consumer_name": name, "consumer_phone": phone,
