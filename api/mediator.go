@@ -214,7 +214,7 @@ func (s *server) computeRefund(c *fiber.Ctx) error {
 		fe = append(fe, errs.FieldError{Field: "card", Message: "请填写卡或合同的情况 (describe the card)"})
 	}
 	// The mediation service keeps its clock to itself; without as_of the day is the server's.
-	asOf := time.Now()
+	asOf := s.Mediation.Now()
 	if v := strings.TrimSpace(in.AsOf); v != "" {
 		at, err := parseInstant(v, false)
 		if err != nil {

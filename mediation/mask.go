@@ -55,11 +55,38 @@ func (c *Case) masked() *Case {
 	return &out
 }
 
-// viewFor returns c as actor may see it: in full for staff and the assigned mediator, with
-// the consumers masked for anyone else.
+// withheld stands in the place of free text a viewer may not read.
+const withheld = "（接案后可见）"
+
+// viewFor returns c as actor may see it: in full for staff and the assigned mediator. Anyone
+// else (a mediator looking at the open pool) sees the consumers masked and none of the free
+// text, which often names them: the facts, session notes and offers' terms, and the notes of
+// the timeline.
 func viewFor(a audit.Actor, c *Case) *Case {
 	if handles(a, c) {
 		return c
 	}
-	return c.masked()
+	out := c.masked()
+	if out.Facts != "" {
+		out.Facts = withheld
+	}
+	out.Sessions = make([]Session, len(c.Sessions))
+	for i, ss := range c.Sessions {
+		ss.Notes, ss.Attendees = withheld, nil
+		offers := make([]Offer, len(ss.Offers))
+		for j, o := range ss.Offers {
+			o.Terms = withheld
+			offers[j] = o
+		}
+		ss.Offers = offers
+		out.Sessions[i] = ss
+	}
+	out.Timeline = make([]Event, len(c.Timeline))
+	for i, e := range c.Timeline {
+		if e.Note != "" {
+			e.Note = withheld
+		}
+		out.Timeline[i] = e
+	}
+	return out
 }

@@ -42,6 +42,12 @@ func TestService_CaseMasking(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Claim{ConsumerName: "张*", ConsumerPhone: "138****1234", IDNumber: "110105********1234",
 		Kind: ClaimRefund, ClaimFen: 300000, Card: c.Claims[0].Card}, pool.Claims[0])
+	// Free text often names the consumer: a mediator looking at the pool sees none of it.
+	assert.NotEmpty(t, c.Facts)
+	assert.Equal(t, withheld, pool.Facts)
+	for _, e := range pool.Timeline {
+		assert.True(t, e.Note == "" || e.Note == withheld, "timeline note shown: %q", e.Note)
+	}
 
 	c, err = f.svc.Assign(ctx, clerk, c.ID, c.Version, "cca", "wang")
 	require.NoError(t, err)

@@ -54,5 +54,8 @@ func NewService(store Store, auditor Auditor, reg Registry, cal *workday.Calenda
 // SetClock replaces the clock; tests use it.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
 
+// Now returns the service's time: what "today" is for its pages and calculators.
+func (s *Service) Now() time.Time { return s.now() }
+
 // Calendar returns the working-day calendar the service counts with.
 func (s *Service) Calendar() *workday.Calendar { return s.calendar }
