@@ -67,7 +67,7 @@ func (v *mediationCaseView) Key(action, input string, row int) string {
 // claimView is one consumer's claim in words.
 type claimView struct {
 	mediation.Claim
-	Index                 int
+	Index, N              int
 	KindLabel, Amount     string
 	CardLabel, ComplaintP string
 }
@@ -285,7 +285,7 @@ func (s *server) mediationCaseViewOf(c *fiber.Ctx, cs *mediation.Case) (*mediati
 }
 
 func claimViewOf(i int, cl mediation.Claim, staff bool) claimView {
-	v := claimView{Claim: cl, Index: i, KindLabel: labelOr(claimKindLabels, string(cl.Kind)), Amount: money.Yuan(cl.ClaimFen)}
+	v := claimView{Claim: cl, Index: i, N: i + 1, KindLabel: labelOr(claimKindLabels, string(cl.Kind)), Amount: money.Yuan(cl.ClaimFen)}
 	if cl.Card != nil {
 		v.CardLabel = labelOr(cardKindLabels, string(cl.Card.Kind))
 	}
