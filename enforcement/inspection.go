@@ -30,7 +30,11 @@ const defaultInspectionHour = 10
 
 // check validates the input against the operation and returns the record's content, with
 // every field that is wrong. now bounds the time of inspection: a record is of what happened.
-func (in InspectionInput) check(op *Operation, ent *registry.Enterprise, now time.Time) (Inspection, []errs.FieldError) {
+func (in InspectionInput) check(
+	op *Operation,
+	ent *registry.Enterprise,
+	now time.Time,
+) (Inspection, []errs.FieldError) {
 	var fe []errs.FieldError
 	ins := Inspection{Address: strings.TrimSpace(in.Address)}
 	if ins.Address == "" {
@@ -49,7 +53,12 @@ func (in InspectionInput) check(op *Operation, ent *registry.Enterprise, now tim
 }
 
 // checkInspectedAt returns the time of the inspection: on the operation's day, not yet to come.
-func checkInspectedAt(at *time.Time, op *Operation, now time.Time, fe []errs.FieldError) (time.Time, []errs.FieldError) {
+func checkInspectedAt(
+	at *time.Time,
+	op *Operation,
+	now time.Time,
+	fe []errs.FieldError,
+) (time.Time, []errs.FieldError) {
 	var t time.Time
 	if at == nil || at.IsZero() {
 		day, _ := time.ParseInLocation(opDateLayout, op.Date, opZone)
@@ -213,7 +222,11 @@ func (m Measure) checkKind(at string, op *Operation, inspected time.Time, fe []e
 
 // checkAcknowledgement needs the representative's name and role, or, when they refused to
 // sign, the inspectors' note of it.
-func checkAcknowledgement(in *Acknowledgement, inspected time.Time, fe []errs.FieldError) (*Acknowledgement, []errs.FieldError) {
+func checkAcknowledgement(
+	in *Acknowledgement,
+	inspected time.Time,
+	fe []errs.FieldError,
+) (*Acknowledgement, []errs.FieldError) {
 	if in == nil {
 		return nil, append(fe, opField("acknowledgement",
 			"请填写企业现场负责人签字确认情况，或注明拒绝签字 (acknowledgement is required)"))

@@ -89,7 +89,8 @@ func PartiesOf(c *Case, e *registry.Enterprise) ([]ConsumerParty, EnterprisePart
 			continue
 		}
 		seen[key] = true
-		consumers = append(consumers, ConsumerParty{Name: cl.ConsumerName, Phone: cl.ConsumerPhone, IDNumber: cl.IDNumber})
+		consumers = append(consumers,
+			ConsumerParty{Name: cl.ConsumerName, Phone: cl.ConsumerPhone, IDNumber: cl.IDNumber})
 	}
 	ent := EnterpriseParty{Name: c.EnterpriseName, USCC: c.USCC}
 	if e != nil {
@@ -112,7 +113,8 @@ func AgreementPDF(d AgreementDoc) ([]byte, error) {
 	}
 	for i, t := range d.Terms {
 		if t.AmountFen < 0 {
-			fe = append(fe, mediatorField(fmt.Sprintf("terms[%d].amount_fen", i), "金额不能为负数 (an amount cannot be negative)"))
+			fe = append(fe, mediatorField(fmt.Sprintf("terms[%d].amount_fen", i),
+				"金额不能为负数 (an amount cannot be negative)"))
 		}
 	}
 	if d.SignedAt.IsZero() {
@@ -223,7 +225,8 @@ func checkDocParties(body, mediator string, consumers []ConsumerParty, e Enterpr
 	}
 	for i, c := range consumers {
 		if strings.TrimSpace(c.Name) == "" {
-			fe = append(fe, mediatorField(fmt.Sprintf("consumers[%d].name", i), "须有申请人姓名 (a consumer's name is required)"))
+			fe = append(fe, mediatorField(fmt.Sprintf("consumers[%d].name", i),
+				"须有申请人姓名 (a consumer's name is required)"))
 		}
 	}
 	if strings.TrimSpace(e.Name) == "" {
@@ -263,7 +266,8 @@ func termLines(d AgreementDoc) []string {
 	lines := make([]string, len(d.Terms))
 	var total int64
 	for i, t := range d.Terms {
-		s := partyName(t.Payer, d) + dueText(t.DueOn) + "向" + partyName(t.Payee, d) + "支付" + money.Yuan(t.AmountFen) + "元"
+		s := partyName(t.Payer, d) + dueText(t.DueOn) + "向" + partyName(t.Payee, d) +
+			"支付" + money.Yuan(t.AmountFen) + "元"
 		if t.Method != "" {
 			s += "，支付方式：" + t.Method
 		}

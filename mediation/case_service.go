@@ -85,7 +85,11 @@ func (s *Service) OpenCase(ctx context.Context, actor audit.Actor, in OpenInput)
 // firstClaim reads the first consumer's claim, the enterprise and the facts from the input,
 // or from the complaint it names: the complainant in full, its enterprise, its text and its
 // amount as a refund claim unless the input says otherwise.
-func (s *Service) firstClaim(ctx context.Context, op string, in OpenInput) (ClaimInput, registry.USCC, string, string, error) {
+func (s *Service) firstClaim(
+	ctx context.Context,
+	op string,
+	in OpenInput,
+) (ClaimInput, registry.USCC, string, string, error) {
 	claim := ClaimInput{ConsumerName: in.ConsumerName, ConsumerPhone: in.ConsumerPhone, IDNumber: in.IDNumber,
 		Claim: in.Claim, ClaimFen: in.ClaimFen, Card: in.Card}
 	var given registry.USCC
@@ -299,29 +303,38 @@ func reason(op, name, text string, required bool) (string, error) {
 // the 45 working days of mediation start.
 func (s *Service) Accept(ctx context.Context, actor audit.Actor, id string, ifVersion int64) (*Case, error) {
 	const op = "mediation.Accept"
-	return s.changeCase(ctx, actor, op, "accept", id, ifVersion, byStaff, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有待受理的案件可以受理 (only a submitted case can be accepted)", StateSubmitted); err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.AcceptedAt = StateAccepted, &now
-		return caseStep{}, nil
-	})
+	return s.changeCase(ctx, actor, op, "accept", id, ifVersion, byStaff,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有待受理的案件可以受理 (only a submitted case can be accepted)", StateSubmitted); err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.AcceptedAt = StateAccepted, &now
+			return caseStep{}, nil
+		})
 }
 
 // Refuse refuses a submitted case with the reason (不予受理).
-func (s *Service) Refuse(ctx context.Context, actor audit.Actor, id string, ifVersion int64, why string) (*Case, error) {
+func (s *Service) Refuse(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	why string,
+) (*Case, error) {
 	const op = "mediation.Refuse"
 	why, err := reason(op, "reason", why, true)
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "refuse", id, ifVersion, byStaff, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有待受理的案件可以不予受理 (only a submitted case can be refused)", StateSubmitted); err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.EndedAt, c.Ending, c.Outcome = StateRefused, &now, EndingRefused, why
-		return caseStep{note: why}, nil
-	})
+	return s.changeCase(ctx, actor, op, "refuse", id, ifVersion, byStaff,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有待受理的案件可以不予受理 (only a submitted case can be refused)",
+				StateSubmitted); err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.EndedAt, c.Ending, c.Outcome = StateRefused, &now, EndingRefused, why
+			return caseStep{note: why}, nil
+		})
 }
 
 // JoinCases joins case otherID's claims into case id, making or growing a group case (共同

@@ -43,7 +43,8 @@ func (s *Service) CreateBody(ctx context.Context, actor audit.Actor, in BodyInpu
 	if err := s.store.InsertBody(ctx, b); err != nil {
 		return nil, err
 	}
-	err := s.recordMediatorChange(ctx, op, actor, "mediation_body.create", b.target(), b.Version, map[string]any{"after": b})
+	err := s.recordMediatorChange(ctx, op, actor, "mediation_body.create", b.target(), b.Version,
+		map[string]any{"after": b})
 	if err != nil {
 		return nil, err
 	}
@@ -77,7 +78,8 @@ func (s *Service) RegisterMediator(ctx context.Context, actor audit.Actor, in Me
 	if err := s.store.InsertMediator(ctx, m); err != nil {
 		return nil, err
 	}
-	err := s.recordMediatorChange(ctx, op, actor, "mediator.register", m.target(), m.Version, map[string]any{"after": m})
+	err := s.recordMediatorChange(ctx, op, actor, "mediator.register", m.target(), m.Version,
+		map[string]any{"after": m})
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +105,8 @@ func (s *Service) mediatorOf(in MediatorInput) (*Mediator, []errs.FieldError) {
 	industries := []registry.Industry{}
 	for i, ind := range in.Industries {
 		if !ind.Valid() {
-			fe = append(fe, mediatorField(fmt.Sprintf("industries[%d]", i), fmt.Sprintf("未知行业 %q (unknown industry)", ind)))
+			fe = append(fe, mediatorField(fmt.Sprintf("industries[%d]", i),
+				fmt.Sprintf("未知行业 %q (unknown industry)", ind)))
 			continue
 		}
 		if !slices.Contains(industries, ind) {
@@ -125,7 +128,8 @@ func (s *Service) mediatorOf(in MediatorInput) (*Mediator, []errs.FieldError) {
 
 	return &Mediator{
 		Username: username, Name: name, Body: body, Industries: industries, Districts: districts,
-		Conflicts: []registry.USCC{}, ConflictNotes: []ConflictNote{}, Active: true, Version: 1, UpdatedAt: s.mediatorNow(),
+		Conflicts: []registry.USCC{}, ConflictNotes: []ConflictNote{},
+		Active: true, Version: 1, UpdatedAt: s.mediatorNow(),
 	}, fe
 }
 
@@ -235,8 +239,16 @@ func (s *Service) mediatorAt(ctx context.Context, op, username string, ifVersion
 
 // recordMediatorChange appends an audit entry for a change already stored. A failure leaves the change
 // without its record, which audit verify reports; the caller is told of it.
-func (s *Service) recordMediatorChange(ctx context.Context, op string, actor audit.Actor, action, target string, version int64, change any) error {
-	_, err := s.audit.Append(ctx, audit.Entry{Actor: actor, Action: action, Target: target, Version: version, Change: change})
+func (s *Service) recordMediatorChange(
+	ctx context.Context,
+	op string,
+	actor audit.Actor,
+	action, target string,
+	version int64,
+	change any,
+) error {
+	_, err := s.audit.Append(ctx,
+		audit.Entry{Actor: actor, Action: action, Target: target, Version: version, Change: change})
 	if err != nil {
 		return errs.Wrap(errs.Internal, op, err)
 	}

@@ -151,8 +151,9 @@ func checkRefundInput(card Card, claimFen int64, asOf time.Time) (time.Time, []e
 			"未知的卡类型 %q，应为 anonymous、named、course 或 other (unknown card type)", card.Kind)))
 	}
 	if faceOf(card) >= 0 && card.UsedFen > faceOf(card) && card.UsedFen <= maxRefundFen {
-		fe = append(fe, mediatorField("card.used_fen", fmt.Sprintf("已消费金额 %s 元大于卡面值 %s 元 (used more than the face value)",
-			money.Yuan(card.UsedFen), money.Yuan(faceOf(card)))))
+		fe = append(fe, mediatorField("card.used_fen",
+			fmt.Sprintf("已消费金额 %s 元大于卡面值 %s 元 (used more than the face value)",
+				money.Yuan(card.UsedFen), money.Yuan(faceOf(card)))))
 	}
 
 	switch {
@@ -165,8 +166,8 @@ func checkRefundInput(card Card, claimFen int64, asOf time.Time) (time.Time, []e
 	case card.LessonsUsed < 0:
 		fe = append(fe, mediatorField("card.lessons_used", "已上课时不能为负数 (lessons used cannot be negative)"))
 	case card.LessonsUsed > card.Lessons:
-		fe = append(fe, mediatorField("card.lessons_used", fmt.Sprintf("已上课时 %d 大于总课时 %d (more lessons used than bought)",
-			card.LessonsUsed, card.Lessons)))
+		fe = append(fe, mediatorField("card.lessons_used",
+			fmt.Sprintf("已上课时 %d 大于总课时 %d (more lessons used than bought)", card.LessonsUsed, card.Lessons)))
 	}
 
 	bought, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(card.BoughtOn), workday.Zone)
