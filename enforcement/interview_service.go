@@ -41,6 +41,7 @@ func newInterviewID(now time.Time) string {
 	return "IV-" + now.In(workday.Zone).Format("20060102") + "-" + randHex(4)
 }
 
+// randHex returns n random bytes as hex digits.
 func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
@@ -52,6 +53,7 @@ func (iv *Interview) target() string { return "interview/" + iv.ID }
 // clock returns the service's time as stored: UTC, to the millisecond.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
+// field names a field of a request and says what is wrong with it.
 func field(name, msg string) errs.FieldError { return errs.FieldError{Field: name, Message: msg} }
 
 // ScheduleInterview books an interview with one enterprise, or several for a collective one,

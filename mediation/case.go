@@ -331,6 +331,7 @@ var (
 	idPattern    = regexp.MustCompile(`^([0-9]{17}[0-9Xx]|[0-9]{15})$`)
 )
 
+// field names a field of a request and says what is wrong with it.
 func field(name, msg string) errs.FieldError { return errs.FieldError{Field: name, Message: msg} }
 
 // checkFen refuses a negative amount, zero where zero is not allowed, and more than MaxFen.

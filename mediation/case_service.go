@@ -21,9 +21,14 @@ const MaxClaims = 200
 // newCaseID returns a readable id: the day it was opened in Asia/Shanghai and eight random hex
 // digits, e.g. MC-20260921-4f9a0c1d.
 func newCaseID(now time.Time) string {
-	b := make([]byte, 4)
+	return "MC-" + now.In(workday.Zone).Format("20060102") + "-" + randHex(4)
+}
+
+// randHex returns n random bytes as hex digits.
+func randHex(n int) string {
+	b := make([]byte, n)
 	_, _ = rand.Read(b)
-	return "MC-" + now.In(workday.Zone).Format("20060102") + "-" + hex.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // clock returns the service's time as stored: UTC, to the millisecond.

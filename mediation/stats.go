@@ -80,7 +80,7 @@ var finishedStates = []State{StateAgreement, StateEnded, StateWithdrawn, StateRe
 func (s *Service) BodyStats(ctx context.Context, from, to time.Time) ([]BodyStat, error) {
 	const op = "mediation.BodyStats"
 	if !from.Before(to) {
-		return nil, errs.Fields(op, mediatorField("to", "统计区间的结束须晚于开始 (to must be after from)"))
+		return nil, errs.Fields(op, field("to", "统计区间的结束须晚于开始 (to must be after from)"))
 	}
 	bodies, err := s.store.ListBodies(ctx)
 	if err != nil {
