@@ -17,9 +17,9 @@ type Outcome string
 const (
 	OutcomeAgreement   Outcome = "agreement"    // an agreement was signed
 	OutcomeNoAgreement Outcome = "no_agreement" // mediation ended without agreement
-	OutcomeWithdrawn   Outcome = "withdrawn"
-	OutcomeReferred    Outcome = "referred"
-	OutcomeClosed      Outcome = "closed" // closed otherwise
+	OutcomeWithdrawn   Outcome = "withdrawn"    // the consumer withdrew
+	OutcomeReferred    Outcome = "referred"     // referred on: arbitration, litigation, enforcement, court confirmation
+	OutcomeClosed      Outcome = "closed"       // closed otherwise
 )
 
 // Ratio is a share shown with its numerator and denominator, as 3 / 4（75.0%）.
