@@ -45,8 +45,10 @@ func TestNoticesZip(t *testing.T) {
 	cancelled.Officials = []string{"off-zhao"}
 	cancelled.State = StateCancelled
 	items := []ZipItem{
-		{Notice{Interview: collectiveInterview(), Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau}},
-		{Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau}},
+		{Notice{Interview: collectiveInterview(), Enterprises: testEnterprises, Officials: testOfficials,
+			Bureau: testBureau}},
+		{Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials,
+			Bureau: testBureau}},
 		{Notice{Interview: cancelled, Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau}},
 	}
 

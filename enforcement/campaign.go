@@ -252,7 +252,8 @@ func (p *plan) checkRooms(req CampaignRequest) []errs.FieldError {
 		}
 		for _, id := range dedupe(ids) {
 			if other, ok := seen[id]; ok {
-				fe = append(fe, field("officials", fmt.Sprintf("工作人员 %s 同时安排在 %s 和 %s (official in two rooms)", id, other, room)))
+				fe = append(fe, field("officials",
+					fmt.Sprintf("工作人员 %s 同时安排在 %s 和 %s (official in two rooms)", id, other, room)))
 				continue
 			}
 			seen[id] = room
@@ -448,8 +449,10 @@ func (s *Service) undoCampaign(
 	for _, e := range entries {
 		for _, id := range written {
 			if e.Target == "interview/"+id {
-				records = append(records, e, audit.Entry{Actor: actor, Action: "interview.cancel", Target: e.Target,
-					Version: 2, Change: map[string]any{"from": StateScheduled, "to": StateCancelled, "note": failedWrite}})
+				records = append(records, e, audit.Entry{
+					Actor: actor, Action: "interview.cancel", Target: e.Target, Version: 2,
+					Change: map[string]any{"from": StateScheduled, "to": StateCancelled, "note": failedWrite},
+				})
 			}
 		}
 	}

@@ -146,11 +146,21 @@ func TestService_PlanCampaign_Invalid(t *testing.T) {
 		{"unknown enterprises", func(r *CampaignRequest) {
 			r.Enterprises = append(r.Enterprises, string(uscc(t, 500)), string(uscc(t, 501)))
 		}, "enterprises", string(uscc(t, 501))},
-		{"too many enterprises", func(r *CampaignRequest) { r.Enterprises = make([]string, 2001) }, "enterprises", "at most 2000"},
-		{"unknown official", func(r *CampaignRequest) { r.Officials[rooms[0]] = []string{"OF-nobody"} }, "officials", "no such official"},
-		{"inactive official", func(r *CampaignRequest) { r.Officials[rooms[0]] = officials[9:] }, "officials", "inactive"},
-		{"official in two rooms", func(r *CampaignRequest) { r.Officials[rooms[1]] = officials[:1] }, "officials", "two rooms"},
-		{"room without officials", func(r *CampaignRequest) { delete(r.Officials, rooms[2]) }, "officials", "no officials"},
+		{"too many enterprises", func(r *CampaignRequest) {
+			r.Enterprises = make([]string, 2001)
+		}, "enterprises", "at most 2000"},
+		{"unknown official", func(r *CampaignRequest) {
+			r.Officials[rooms[0]] = []string{"OF-nobody"}
+		}, "officials", "no such official"},
+		{"inactive official", func(r *CampaignRequest) {
+			r.Officials[rooms[0]] = officials[9:]
+		}, "officials", "inactive"},
+		{"official in two rooms", func(r *CampaignRequest) {
+			r.Officials[rooms[1]] = officials[:1]
+		}, "officials", "two rooms"},
+		{"room without officials", func(r *CampaignRequest) {
+			delete(r.Officials, rooms[2])
+		}, "officials", "no officials"},
 		{"no rooms", func(r *CampaignRequest) { r.Rooms, r.Officials = nil, nil }, "rooms", "at least one room"},
 		{"day ends before it starts", func(r *CampaignRequest) { r.DayEnd = "09:00" }, "day_end", "after day_start"},
 		{"outside working hours", func(r *CampaignRequest) { r.DayStart = "08:00" }, "day_start", "working hours"},

@@ -39,7 +39,13 @@ var icsText = strings.NewReplacer(`\`, `\\`, ";", `\;`, ",", `\,`, "\n", `\n`)
 // earlier version, and times in Asia/Shanghai. A cancelled interview gives METHOD:CANCEL with
 // STATUS:CANCELLED, which removes the event. With only set, the invitation names only that
 // official, who must be one of the interview's; otherwise it is refused as not found.
-func InviteICS(iv *Interview, officials []Official, ents []registry.Enterprise, bureau Bureau, only string) ([]byte, error) {
+func InviteICS(
+	iv *Interview,
+	officials []Official,
+	ents []registry.Enterprise,
+	bureau Bureau,
+	only string,
+) ([]byte, error) {
 	const op = "enforcement.InviteICS"
 	ents, invited, err := interviewParties(op, iv, ents, officials)
 	if err != nil {

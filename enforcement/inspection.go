@@ -30,7 +30,11 @@ const defaultInspectionHour = 10
 
 // check validates the input against the operation and returns the record's content, with
 // every field that is wrong. now bounds the time of inspection: a record is of what happened.
-func (in InspectionInput) check(op *Operation, ent *registry.Enterprise, now time.Time) (Inspection, []errs.FieldError) {
+func (in InspectionInput) check(
+	op *Operation,
+	ent *registry.Enterprise,
+	now time.Time,
+) (Inspection, []errs.FieldError) {
 	var fe []errs.FieldError
 	ins := Inspection{Address: strings.TrimSpace(in.Address)}
 	if ins.Address == "" {
@@ -49,7 +53,12 @@ func (in InspectionInput) check(op *Operation, ent *registry.Enterprise, now tim
 }
 
 // checkInspectedAt returns the time of the inspection: on the operation's day, not yet to come.
-func checkInspectedAt(at *time.Time, op *Operation, now time.Time, fe []errs.FieldError) (time.Time, []errs.FieldError) {
+func checkInspectedAt(
+	at *time.Time,
+	op *Operation,
+	now time.Time,
+	fe []errs.FieldError,
+) (time.Time, []errs.FieldError) {
 	var t time.Time
 	if at == nil || at.IsZero() {
 		day, _ := time.ParseInLocation(opDateLayout, op.Date, opZone)
@@ -60,10 +69,10 @@ func checkInspectedAt(at *time.Time, op *Operation, now time.Time, fe []errs.Fie
 	t = t.UTC().Truncate(time.Millisecond)
 	switch {
 	case opDay(t) != op.Date:
-		fe = append(fe, opField("inspected_at",
+		fe = append(fe, field("inspected_at",
 			"检查时间应在执法当日 "+op.Date+" (the inspection must be on the day of the operation)"))
 	case t.After(now):
-		fe = append(fe, opField("inspected_at", "检查时间不能晚于现在 (the inspection cannot be in the future)"))
+		fe = append(fe, field("inspected_at", "检查时间不能晚于现在 (the inspection cannot be in the future)"))
 	}
 	return t, fe
 }
@@ -73,9 +82,9 @@ func checkInspectedAt(at *time.Time, op *Operation, now time.Time, fe []errs.Fie
 func checkInspectors(in []Inspector, op *Operation, fe []errs.FieldError) ([]Inspector, []errs.FieldError) {
 	switch {
 	case len(in) == 0:
-		return nil, append(fe, opField("inspectors", "请至少填写一名检查人员 (at least one inspector)"))
+		return nil, append(fe, field("inspectors", "请至少填写一名检查人员 (at least one inspector)"))
 	case len(in) > MaxInspectors:
-		return nil, append(fe, opField("inspectors",
+		return nil, append(fe, field("inspectors",
 			fmt.Sprintf("检查人员最多%d名 (at most %d inspectors)", MaxInspectors, MaxInspectors)))
 	}
 	out := make([]Inspector, len(in))
@@ -87,13 +96,13 @@ func checkInspectors(in []Inspector, op *Operation, fe []errs.FieldError) ([]Ins
 		fe = appendText(fe, at+".badge_number", p.BadgeNumber, 50, true)
 		switch {
 		case !p.Department.Valid():
-			fe = append(fe, opField(at+".department", unknownDepartment))
+			fe = append(fe, field(at+".department", unknownDepartment))
 		case !op.HasDepartment(p.Department):
-			fe = append(fe, opField(at+".department",
+			fe = append(fe, field(at+".department",
 				"该部门未参加本次联合执法 (the department does not take part in the operation)"))
 		}
 		if p.BadgeNumber != "" && badges[p.BadgeNumber] {
-			fe = append(fe, opField(at+".badge_number", "执法证号重复 (badge number given twice)"))
+			fe = append(fe, field(at+".badge_number", "执法证号重复 (badge number given twice)"))
 		}
 		badges[p.BadgeNumber] = true
 		out[i] = p
@@ -104,7 +113,7 @@ func checkInspectors(in []Inspector, op *Operation, fe []errs.FieldError) ([]Ins
 // checkFindings checks each finding's category, description and evidence references.
 func checkFindings(in []Finding, fe []errs.FieldError) ([]Finding, []errs.FieldError) {
 	if len(in) > MaxFindings {
-		return nil, append(fe, opField("findings",
+		return nil, append(fe, field("findings",
 			fmt.Sprintf("检查发现最多%d项 (at most %d findings)", MaxFindings, MaxFindings)))
 	}
 	out := make([]Finding, len(in))
@@ -112,11 +121,11 @@ func checkFindings(in []Finding, fe []errs.FieldError) ([]Finding, []errs.FieldE
 		at := fmt.Sprintf("findings[%d]", i)
 		f.Description = strings.TrimSpace(f.Description)
 		if !f.Category.Valid() {
-			fe = append(fe, opField(at+".category", "没有这个问题类别 (unknown finding category)"))
+			fe = append(fe, field(at+".category", "没有这个问题类别 (unknown finding category)"))
 		}
 		fe = appendText(fe, at+".description", f.Description, 2000, true)
 		if len(f.Evidence) > MaxEvidence {
-			fe = append(fe, opField(at+".evidence",
+			fe = append(fe, field(at+".evidence",
 				fmt.Sprintf("证据材料最多%d份 (at most %d evidence files)", MaxEvidence, MaxEvidence)))
 		}
 		evidence := make([]string, len(f.Evidence))
@@ -141,10 +150,10 @@ func checkMeasures(
 ) ([]Measure, []errs.FieldError) {
 	switch {
 	case len(in) > MaxMeasures:
-		return nil, append(fe, opField("measures",
+		return nil, append(fe, field("measures",
 			fmt.Sprintf("处理措施最多%d项 (at most %d measures)", MaxMeasures, MaxMeasures)))
 	case len(in) > 0 && findings == 0:
-		fe = append(fe, opField("measures",
+		fe = append(fe, field("measures",
 			"未记录检查发现的问题，不能采取处理措施 (a measure needs at least one finding)"))
 	}
 	out := make([]Measure, len(in))
@@ -166,46 +175,46 @@ func checkMeasures(
 // are left empty.
 func (m Measure) checkKind(at string, op *Operation, inspected time.Time, fe []errs.FieldError) []errs.FieldError {
 	if m.Kind != MeasureRectify && m.Deadline != nil {
-		fe = append(fe, opField(at+".deadline", "只有责令整改有整改期限 (only rectify has a deadline)"))
+		fe = append(fe, field(at+".deadline", "只有责令整改有整改期限 (only rectify has a deadline)"))
 	}
 	if m.Kind != MeasureFine && m.AmountFen != 0 {
-		fe = append(fe, opField(at+".amount_fen", "只有罚款有金额 (only a fine has an amount)"))
+		fe = append(fe, field(at+".amount_fen", "只有罚款有金额 (only a fine has an amount)"))
 	}
 	if m.Kind != MeasureFine && m.DecisionNumber != "" {
-		fe = append(fe, opField(at+".decision_number", "只有罚款有处罚决定书文号 (only a fine has a decision number)"))
+		fe = append(fe, field(at+".decision_number", "只有罚款有处罚决定书文号 (only a fine has a decision number)"))
 	}
 	if m.Kind != MeasureReferral && m.ReferredTo != "" {
-		fe = append(fe, opField(at+".referred_to", "只有移送有移送部门 (only a referral names a department)"))
+		fe = append(fe, field(at+".referred_to", "只有移送有移送部门 (only a referral names a department)"))
 	}
 
 	switch m.Kind {
 	case MeasureRectify:
 		switch {
 		case m.Deadline == nil || m.Deadline.IsZero():
-			fe = append(fe, opField(at+".deadline", "责令整改须写明整改期限 (rectify needs a deadline)"))
+			fe = append(fe, field(at+".deadline", "责令整改须写明整改期限 (rectify needs a deadline)"))
 		case opDay(*m.Deadline) <= opDay(inspected):
-			fe = append(fe, opField(at+".deadline", "整改期限应晚于检查当日 (the deadline must be after the inspection day)"))
+			fe = append(fe, field(at+".deadline", "整改期限应晚于检查当日 (the deadline must be after the inspection day)"))
 		}
 	case MeasureFine:
 		switch {
 		case m.AmountFen <= 0:
-			fe = append(fe, opField(at+".amount_fen", "罚款金额应大于零 (the fine must be more than zero)"))
+			fe = append(fe, field(at+".amount_fen", "罚款金额应大于零 (the fine must be more than zero)"))
 		case m.AmountFen > MaxFineFen:
-			fe = append(fe, opField(at+".amount_fen",
+			fe = append(fe, field(at+".amount_fen",
 				"罚款金额不能超过 1000 亿元（10^13 分） (the fine may be at most 10^13 fen)"))
 		}
 		fe = appendText(fe, at+".decision_number", m.DecisionNumber, 100, true)
 	case MeasureReferral:
 		switch {
 		case !m.ReferredTo.Valid():
-			fe = append(fe, opField(at+".referred_to", unknownDepartment))
+			fe = append(fe, field(at+".referred_to", unknownDepartment))
 		case m.ReferredTo == op.LeadDepartment:
-			fe = append(fe, opField(at+".referred_to",
+			fe = append(fe, field(at+".referred_to",
 				"不能移送给牵头部门本身 (a case cannot be referred to the lead department itself)"))
 		}
 	case MeasureSeal:
 	default:
-		fe = append(fe, opField(at+".kind",
+		fe = append(fe, field(at+".kind",
 			"措施应为 rectify（责令整改）、fine（罚款）、referral（移送）或 seal（查封） (unknown measure kind)"))
 	}
 	return fe
@@ -213,9 +222,13 @@ func (m Measure) checkKind(at string, op *Operation, inspected time.Time, fe []e
 
 // checkAcknowledgement needs the representative's name and role, or, when they refused to
 // sign, the inspectors' note of it.
-func checkAcknowledgement(in *Acknowledgement, inspected time.Time, fe []errs.FieldError) (*Acknowledgement, []errs.FieldError) {
+func checkAcknowledgement(
+	in *Acknowledgement,
+	inspected time.Time,
+	fe []errs.FieldError,
+) (*Acknowledgement, []errs.FieldError) {
 	if in == nil {
-		return nil, append(fe, opField("acknowledgement",
+		return nil, append(fe, field("acknowledgement",
 			"请填写企业现场负责人签字确认情况，或注明拒绝签字 (acknowledgement is required)"))
 	}
 	a := *in

@@ -32,7 +32,8 @@ func TestInspectionPDF(t *testing.T) {
 			{Name: "李娜", Department: "commerce", BadgeNumber: "11010520002"},
 		},
 		Findings: []Finding{
-			{Category: FindingCardOverLimit, Description: longDescription, Evidence: []string{"IMG_0001.jpg", "现场笔录-01.pdf"}},
+			{Category: FindingCardOverLimit, Description: longDescription,
+				Evidence: []string{"IMG_0001.jpg", "现场笔录-01.pdf"}},
 			{Category: FindingFundsNotDeposited, Description: "监管账户余额为零"},
 		},
 		Measures: []Measure{

@@ -109,21 +109,45 @@ func TestService_RecordInspectionRefusesBadInput(t *testing.T) {
 	}{
 		{"no inspectors", func(in *InspectionInput) { in.Inspectors = nil }, "inspectors"},
 		{"inspector without name", func(in *InspectionInput) { in.Inspectors[0].Name = "" }, "inspectors[0].name"},
-		{"inspector without badge", func(in *InspectionInput) { in.Inspectors[1].BadgeNumber = " " }, "inspectors[1].badge_number"},
-		{"badge twice", func(in *InspectionInput) { in.Inspectors[1].BadgeNumber = in.Inspectors[0].BadgeNumber }, "inspectors[1].badge_number"},
-		{"unknown department", func(in *InspectionInput) { in.Inspectors[0].Department = "army" }, "inspectors[0].department"},
-		{"department not in the operation", func(in *InspectionInput) { in.Inspectors[1].Department = "health" }, "inspectors[1].department"},
-		{"unknown finding category", func(in *InspectionInput) { in.Findings[0].Category = "dirty" }, "findings[0].category"},
-		{"finding without description", func(in *InspectionInput) { in.Findings[1].Description = "" }, "findings[1].description"},
-		{"evidence too long", func(in *InspectionInput) { in.Findings[0].Evidence = []string{string(make([]byte, 201))} }, "findings[0].evidence[0]"},
-		{"too much evidence", func(in *InspectionInput) { in.Findings[0].Evidence = make([]string, 21) }, "findings[0].evidence"},
+		{"inspector without badge", func(in *InspectionInput) {
+			in.Inspectors[1].BadgeNumber = " "
+		}, "inspectors[1].badge_number"},
+		{"badge twice", func(in *InspectionInput) {
+			in.Inspectors[1].BadgeNumber = in.Inspectors[0].BadgeNumber
+		}, "inspectors[1].badge_number"},
+		{"unknown department", func(in *InspectionInput) {
+			in.Inspectors[0].Department = "army"
+		}, "inspectors[0].department"},
+		{"department not in the operation", func(in *InspectionInput) {
+			in.Inspectors[1].Department = "health"
+		}, "inspectors[1].department"},
+		{"unknown finding category", func(in *InspectionInput) {
+			in.Findings[0].Category = "dirty"
+		}, "findings[0].category"},
+		{"finding without description", func(in *InspectionInput) {
+			in.Findings[1].Description = ""
+		}, "findings[1].description"},
+		{"evidence too long", func(in *InspectionInput) {
+			in.Findings[0].Evidence = []string{string(make([]byte, 201))}
+		}, "findings[0].evidence[0]"},
+		{"too much evidence", func(in *InspectionInput) {
+			in.Findings[0].Evidence = make([]string, 21)
+		}, "findings[0].evidence"},
 		{"measure without finding", func(in *InspectionInput) { in.Findings = nil }, "measures"},
 		{"zero fine", func(in *InspectionInput) { in.Measures[0].AmountFen = 0 }, "measures[0].amount_fen"},
 		{"negative fine", func(in *InspectionInput) { in.Measures[0].AmountFen = -100 }, "measures[0].amount_fen"},
-		{"fine over 10^13 fen", func(in *InspectionInput) { in.Measures[0].AmountFen = MaxFineFen + 1 }, "measures[0].amount_fen"},
-		{"fine without decision number", func(in *InspectionInput) { in.Measures[0].DecisionNumber = "" }, "measures[0].decision_number"},
-		{"rectify without deadline", func(in *InspectionInput) { in.Measures[1].Deadline = nil }, "measures[1].deadline"},
-		{"deadline on the inspection day", func(in *InspectionInput) { in.Measures[1].Deadline = day(20) }, "measures[1].deadline"},
+		{"fine over 10^13 fen", func(in *InspectionInput) {
+			in.Measures[0].AmountFen = MaxFineFen + 1
+		}, "measures[0].amount_fen"},
+		{"fine without decision number", func(in *InspectionInput) {
+			in.Measures[0].DecisionNumber = ""
+		}, "measures[0].decision_number"},
+		{"rectify without deadline", func(in *InspectionInput) {
+			in.Measures[1].Deadline = nil
+		}, "measures[1].deadline"},
+		{"deadline on the inspection day", func(in *InspectionInput) {
+			in.Measures[1].Deadline = day(20)
+		}, "measures[1].deadline"},
 		{"referral to unknown department", func(in *InspectionInput) {
 			in.Measures = append(in.Measures, Measure{Kind: MeasureReferral, ReferredTo: "army"})
 		}, "measures[2].referred_to"},
@@ -135,7 +159,9 @@ func TestService_RecordInspectionRefusesBadInput(t *testing.T) {
 			in.Measures = append(in.Measures, Measure{Kind: MeasureSeal, AmountFen: 100})
 		}, "measures[2].amount_fen"},
 		{"no acknowledgement", func(in *InspectionInput) { in.Acknowledgement = nil }, "acknowledgement"},
-		{"acknowledgement without role", func(in *InspectionInput) { in.Acknowledgement.Role = "" }, "acknowledgement.role"},
+		{"acknowledgement without role", func(in *InspectionInput) {
+			in.Acknowledgement.Role = ""
+		}, "acknowledgement.role"},
 		{"refusal without note", func(in *InspectionInput) {
 			in.Acknowledgement = &Acknowledgement{Refused: true}
 		}, "acknowledgement.note"},

@@ -41,6 +41,7 @@ func newInterviewID(now time.Time) string {
 	return "IV-" + now.In(workday.Zone).Format("20060102") + "-" + randHex(4)
 }
 
+// randHex returns n random bytes as hex digits.
 func randHex(n int) string {
 	b := make([]byte, n)
 	_, _ = rand.Read(b)
@@ -52,6 +53,7 @@ func (iv *Interview) target() string { return "interview/" + iv.ID }
 // clock returns the service's time as stored: UTC, to the millisecond.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
 
+// field names a field of a request and says what is wrong with it.
 func field(name, msg string) errs.FieldError { return errs.FieldError{Field: name, Message: msg} }
 
 // ScheduleInterview books an interview with one enterprise, or several for a collective one,
@@ -456,7 +458,8 @@ func (iv *Interview) expect(op, rule string, states ...State) error {
 	if slices.Contains(states, iv.State) {
 		return nil
 	}
-	return errs.E(errs.Conflict, op, fmt.Sprintf("%s；本次约谈当前状态为“%s” (interview is %s)", rule, iv.State.Label(), iv.State))
+	return errs.E(errs.Conflict, op,
+		fmt.Sprintf("%s；本次约谈当前状态为“%s” (interview is %s)", rule, iv.State.Label(), iv.State))
 }
 
 // notBeforeStart refuses recording what happened at an interview before it was due to start.
@@ -481,23 +484,30 @@ func checkText(op, name, text string, required bool, what string) (string, error
 
 // NotifyInterview records that the notice reached the enterprise(s). A rescheduled interview
 // is back to scheduled and must be notified again.
-func (s *Service) NotifyInterview(ctx context.Context, actor audit.Actor, id string, ifMatch int64, note string) (*Interview, error) {
+func (s *Service) NotifyInterview(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifMatch int64,
+	note string,
+) (*Interview, error) {
 	const op = "enforcement.NotifyInterview"
 	note, err := checkText(op, "note", note, false, "")
 	if err != nil {
 		return nil, err
 	}
-	return s.changeInterview(ctx, actor, op, "notify", id, ifMatch, false, func(iv *Interview, now time.Time) (ivStep, error) {
-		if err := iv.expect(op, "只有已安排、尚未通知的约谈可以登记通知 (only a scheduled interview can be notified)",
-			StateScheduled); err != nil {
-			return ivStep{}, err
-		}
-		if !now.Before(iv.StartsAt) {
-			return ivStep{}, errs.E(errs.Conflict, op, "约谈时间已过，请先改期 (the interview time has passed; reschedule it)")
-		}
-		iv.State = StateNotified
-		return ivStep{note: note}, nil
-	})
+	return s.changeInterview(ctx, actor, op, "notify", id, ifMatch, false,
+		func(iv *Interview, now time.Time) (ivStep, error) {
+			if err := iv.expect(op, "只有已安排、尚未通知的约谈可以登记通知 (only a scheduled interview can be notified)",
+				StateScheduled); err != nil {
+				return ivStep{}, err
+			}
+			if !now.Before(iv.StartsAt) {
+				return ivStep{}, errs.E(errs.Conflict, op, "约谈时间已过，请先改期 (the interview time has passed; reschedule it)")
+			}
+			iv.State = StateNotified
+			return ivStep{note: note}, nil
+		})
 }
 
 // RescheduleInterview moves a scheduled or notified interview to a new time, place or panel
@@ -516,22 +526,24 @@ func (s *Service) RescheduleInterview(
 	if err != nil {
 		return nil, err
 	}
-	iv, err := s.changeInterview(ctx, actor, op, "reschedule", id, ifMatch, true, func(iv *Interview, now time.Time) (ivStep, error) {
-		if err := iv.expect(op, "只有已安排或已通知的约谈可以改期 (only a scheduled or notified interview can be rescheduled)",
-			StateScheduled, StateNotified); err != nil {
-			return ivStep{}, err
-		}
-		before := map[string]any{"starts_at": iv.StartsAt, "ends_at": iv.EndsAt, "room": iv.Room,
-			"video_link": iv.VideoLink, "officials": iv.Officials}
-		if err := s.move(ctx, op, iv, in, now); err != nil {
-			return ivStep{}, err
-		}
-		iv.State = StateScheduled
-		iv.Sequence++
-		after := map[string]any{"starts_at": iv.StartsAt, "ends_at": iv.EndsAt, "room": iv.Room,
-			"video_link": iv.VideoLink, "officials": iv.Officials}
-		return ivStep{note: note, detail: map[string]any{"before": before, "after": after, "sequence": iv.Sequence}}, nil
-	})
+	iv, err := s.changeInterview(ctx, actor, op, "reschedule", id, ifMatch, true,
+		func(iv *Interview, now time.Time) (ivStep, error) {
+			if err := iv.expect(op, "只有已安排或已通知的约谈可以改期 (only a scheduled or notified interview can be rescheduled)",
+				StateScheduled, StateNotified); err != nil {
+				return ivStep{}, err
+			}
+			before := map[string]any{"starts_at": iv.StartsAt, "ends_at": iv.EndsAt, "room": iv.Room,
+				"video_link": iv.VideoLink, "officials": iv.Officials}
+			if err := s.move(ctx, op, iv, in, now); err != nil {
+				return ivStep{}, err
+			}
+			iv.State = StateScheduled
+			iv.Sequence++
+			after := map[string]any{"starts_at": iv.StartsAt, "ends_at": iv.EndsAt, "room": iv.Room,
+				"video_link": iv.VideoLink, "officials": iv.Officials}
+			return ivStep{note: note,
+				detail: map[string]any{"before": before, "after": after, "sequence": iv.Sequence}}, nil
+		})
 	return iv, err
 }
 
@@ -583,66 +595,87 @@ func (s *Service) move(ctx context.Context, op string, iv *Interview, in Resched
 // CancelInterview calls off a scheduled or notified interview; the reason is required and goes
 // on record. It frees the room and the officials and raises the iCalendar sequence, so that a
 // calendar removes the event.
-func (s *Service) CancelInterview(ctx context.Context, actor audit.Actor, id string, ifMatch int64, reason string) (*Interview, error) {
+func (s *Service) CancelInterview(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifMatch int64,
+	reason string,
+) (*Interview, error) {
 	const op = "enforcement.CancelInterview"
 	reason, err := checkText(op, "reason", reason, true, "取消约谈须写明原因 (give the reason for cancelling)")
 	if err != nil {
 		return nil, err
 	}
-	return s.changeInterview(ctx, actor, op, "cancel", id, ifMatch, false, func(iv *Interview, _ time.Time) (ivStep, error) {
-		if err := iv.expect(op, "只有已安排或已通知的约谈可以取消 (only a scheduled or notified interview can be cancelled)",
-			StateScheduled, StateNotified); err != nil {
-			return ivStep{}, err
-		}
-		iv.State = StateCancelled
-		iv.Outcome = reason
-		iv.Sequence++
-		return ivStep{note: reason, detail: map[string]any{"sequence": iv.Sequence}}, nil
-	})
+	return s.changeInterview(ctx, actor, op, "cancel", id, ifMatch, false,
+		func(iv *Interview, _ time.Time) (ivStep, error) {
+			if err := iv.expect(op, "只有已安排或已通知的约谈可以取消 (only a scheduled or notified interview can be cancelled)",
+				StateScheduled, StateNotified); err != nil {
+				return ivStep{}, err
+			}
+			iv.State = StateCancelled
+			iv.Outcome = reason
+			iv.Sequence++
+			return ivStep{note: reason, detail: map[string]any{"sequence": iv.Sequence}}, nil
+		})
 }
 
 // HoldInterview records that a notified interview took place, with what came of it. It cannot
 // be recorded before the interview's start time.
-func (s *Service) HoldInterview(ctx context.Context, actor audit.Actor, id string, ifMatch int64, outcome string) (*Interview, error) {
+func (s *Service) HoldInterview(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifMatch int64,
+	outcome string,
+) (*Interview, error) {
 	const op = "enforcement.HoldInterview"
 	outcome, err := checkText(op, "outcome", outcome, false, "")
 	if err != nil {
 		return nil, err
 	}
-	return s.changeInterview(ctx, actor, op, "hold", id, ifMatch, false, func(iv *Interview, now time.Time) (ivStep, error) {
-		if err := iv.expect(op, "只有已通知的约谈可以登记为已约谈 (only a notified interview can be held)",
-			StateNotified); err != nil {
-			return ivStep{}, err
-		}
-		if err := iv.notBeforeStart(op, now); err != nil {
-			return ivStep{}, err
-		}
-		iv.State = StateHeld
-		iv.Outcome = outcome
-		return ivStep{note: outcome}, nil
-	})
+	return s.changeInterview(ctx, actor, op, "hold", id, ifMatch, false,
+		func(iv *Interview, now time.Time) (ivStep, error) {
+			if err := iv.expect(op, "只有已通知的约谈可以登记为已约谈 (only a notified interview can be held)",
+				StateNotified); err != nil {
+				return ivStep{}, err
+			}
+			if err := iv.notBeforeStart(op, now); err != nil {
+				return ivStep{}, err
+			}
+			iv.State = StateHeld
+			iv.Outcome = outcome
+			return ivStep{note: outcome}, nil
+		})
 }
 
 // RecordNoShow records that the enterprise did not come to a notified interview. It cannot be
 // recorded before the start time. A no-show is a risk factor: the enterprise is re-scored.
-func (s *Service) RecordNoShow(ctx context.Context, actor audit.Actor, id string, ifMatch int64, note string) (*Interview, error) {
+func (s *Service) RecordNoShow(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifMatch int64,
+	note string,
+) (*Interview, error) {
 	const op = "enforcement.RecordNoShow"
 	note, err := checkText(op, "note", note, false, "")
 	if err != nil {
 		return nil, err
 	}
-	iv, err := s.changeInterview(ctx, actor, op, "no_show", id, ifMatch, false, func(iv *Interview, now time.Time) (ivStep, error) {
-		if err := iv.expect(op, "只有已通知的约谈可以登记未到场 (only a notified interview can be a no-show)",
-			StateNotified); err != nil {
-			return ivStep{}, err
-		}
-		if err := iv.notBeforeStart(op, now); err != nil {
-			return ivStep{}, err
-		}
-		iv.State = StateNoShow
-		iv.Outcome = "未到场"
-		return ivStep{note: note}, nil
-	})
+	iv, err := s.changeInterview(ctx, actor, op, "no_show", id, ifMatch, false,
+		func(iv *Interview, now time.Time) (ivStep, error) {
+			if err := iv.expect(op, "只有已通知的约谈可以登记未到场 (only a notified interview can be a no-show)",
+				StateNotified); err != nil {
+				return ivStep{}, err
+			}
+			if err := iv.notBeforeStart(op, now); err != nil {
+				return ivStep{}, err
+			}
+			iv.State = StateNoShow
+			iv.Outcome = "未到场"
+			return ivStep{note: note}, nil
+		})
 	if err != nil {
 		return nil, err
 	}

@@ -57,7 +57,8 @@ func TestService_InterviewStateMachine(t *testing.T) {
 	_, err = f.svc.CancelInterview(ctx, clerk, iv.ID, 3, "误登记")
 	requireKind(t, errs.Conflict, err)
 
-	_, err = f.svc.RequireRectification(ctx, clerk, iv.ID, 3, RectificationInput{Deadline: at(t, "2026-10-20", "17:00")})
+	_, err = f.svc.RequireRectification(ctx, clerk, iv.ID, 3,
+		RectificationInput{Deadline: at(t, "2026-10-20", "17:00")})
 	requireKind(t, errs.Invalid, err) // no commitments
 	iv, err = f.svc.RequireRectification(ctx, clerk, iv.ID, 3, RectificationInput{
 		Commitments: []string{"十个工作日内退还已投诉会员预付款", "公示退费流程"}, Deadline: at(t, "2026-10-20", "17:00")})
@@ -139,7 +140,8 @@ func TestService_RescheduleInterview(t *testing.T) {
 	// Half an hour later overlaps its own old time, which is no clash.
 	room := "第二约谈室"
 	moved, err := f.svc.RescheduleInterview(ctx, clerk, a.ID, 2, RescheduleInput{
-		StartsAt: at(t, "2026-09-22", "10:30"), Room: &room, Officials: []string{officials[0], officials[0]}, Note: "企业申请"})
+		StartsAt: at(t, "2026-09-22", "10:30"), Room: &room, Officials: []string{officials[0], officials[0]},
+		Note: "企业申请"})
 	require.NoError(t, err)
 	assert.Equal(t, StateScheduled, moved.State, "a moved interview must be notified again")
 	assert.Equal(t, 1, moved.Sequence)

@@ -12,7 +12,10 @@ import (
 // interviewSignals counts what the enterprise's interviews add to its risk score: the
 // interviews it did not come to, and the rectifications it did not make, found so by a check
 // or by a deadline that has passed unchecked.
-func (s *Service) interviewSignals(ctx context.Context, uscc registry.USCC) (noShows, unmetRectifications int, err error) {
+func (s *Service) interviewSignals(
+	ctx context.Context,
+	uscc registry.USCC,
+) (noShows, unmetRectifications int, err error) {
 	ivs, err := s.store.InterviewsInStates(ctx, uscc, []State{StateNoShow, StateNotRectified, StateRectificationDue})
 	if err != nil {
 		return 0, 0, err
@@ -35,7 +38,11 @@ func (s *Service) interviewSignals(ctx context.Context, uscc registry.USCC) (noS
 
 // interviewRecords returns at most limit of the enterprise's interviews as its dossier lists
 // them, the latest first.
-func (s *Service) interviewRecords(ctx context.Context, uscc registry.USCC, limit int) ([]registry.DossierRecord, error) {
+func (s *Service) interviewRecords(
+	ctx context.Context,
+	uscc registry.USCC,
+	limit int,
+) ([]registry.DossierRecord, error) {
 	ivs, err := s.store.InterviewsOf(ctx, uscc, limit)
 	if err != nil {
 		return nil, err

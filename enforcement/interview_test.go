@@ -173,20 +173,40 @@ func TestService_ScheduleInterview_Refused(t *testing.T) {
 			end := in.StartsAt.Add(-time.Hour)
 			in.EndsAt, in.DurationMinutes = &end, 0
 		}, "ends_at", "ends before it starts"},
-		{"zero duration", func(in *InterviewInput) { in.DurationMinutes = 0 }, "duration_minutes", "ends before it starts"},
+		{"zero duration", func(in *InterviewInput) {
+			in.DurationMinutes = 0
+		}, "duration_minutes", "ends before it starts"},
 		{"too short", func(in *InterviewInput) { in.DurationMinutes = 10 }, "duration_minutes", "at least 15"},
-		{"longer than a day", func(in *InterviewInput) { in.DurationMinutes = 24 * 60 }, "duration_minutes", "at most 480"},
+		{"longer than a day", func(in *InterviewInput) {
+			in.DurationMinutes = 24 * 60
+		}, "duration_minutes", "at most 480"},
 		{"on a holiday", func(in *InterviewInput) { in.StartsAt = at(t, "2026-09-25", "10:00") }, "starts_at", "中秋节"},
 		{"on a weekend", func(in *InterviewInput) { in.StartsAt = at(t, "2026-10-17", "10:00") }, "starts_at", "星期六"},
-		{"before hours", func(in *InterviewInput) { in.StartsAt = at(t, "2026-09-22", "08:30") }, "starts_at", "working hours"},
-		{"ends after hours", func(in *InterviewInput) { in.StartsAt = at(t, "2026-09-22", "17:00") }, "starts_at", "working hours"},
-		{"in the past", func(in *InterviewInput) { in.StartsAt = at(t, "2026-09-21", "08:00") }, "starts_at", "has passed"},
-		{"unknown department", func(in *InterviewInput) { in.Departments = []Department{"police"} }, "departments[0]", "unknown department"},
-		{"unknown official", func(in *InterviewInput) { in.Officials = []string{"OF-nobody"} }, "officials", "no such official"},
-		{"inactive official", func(in *InterviewInput) { in.Officials = []string{officials[1]} }, "officials", "inactive"},
+		{"before hours", func(in *InterviewInput) {
+			in.StartsAt = at(t, "2026-09-22", "08:30")
+		}, "starts_at", "working hours"},
+		{"ends after hours", func(in *InterviewInput) {
+			in.StartsAt = at(t, "2026-09-22", "17:00")
+		}, "starts_at", "working hours"},
+		{"in the past", func(in *InterviewInput) {
+			in.StartsAt = at(t, "2026-09-21", "08:00")
+		}, "starts_at", "has passed"},
+		{"unknown department", func(in *InterviewInput) {
+			in.Departments = []Department{"police"}
+		}, "departments[0]", "unknown department"},
+		{"unknown official", func(in *InterviewInput) {
+			in.Officials = []string{"OF-nobody"}
+		}, "officials", "no such official"},
+		{"inactive official", func(in *InterviewInput) {
+			in.Officials = []string{officials[1]}
+		}, "officials", "inactive"},
 		{"no official", func(in *InterviewInput) { in.Officials = nil }, "officials", "at least one official"},
-		{"unknown enterprise", func(in *InterviewInput) { in.Enterprises = []string{string(uscc(t, 999))} }, "enterprises", "no such enterprise"},
-		{"invalid code", func(in *InterviewInput) { in.Enterprises = []string{"91110105MA0000000X"} }, "enterprises[0]", "check character"},
+		{"unknown enterprise", func(in *InterviewInput) {
+			in.Enterprises = []string{string(uscc(t, 999))}
+		}, "enterprises", "no such enterprise"},
+		{"invalid code", func(in *InterviewInput) {
+			in.Enterprises = []string{"91110105MA0000000X"}
+		}, "enterprises[0]", "check character"},
 		{"no room and no video link", func(in *InterviewInput) { in.Room = "  " }, "room", "room or a video link"},
 		{"no reason", func(in *InterviewInput) { in.Reason = "" }, "reason", "reason"},
 	}
@@ -231,7 +251,9 @@ func TestService_ScheduleInterview_Clashes(t *testing.T) {
 		want     string
 	}{
 		{"room", func(in *InterviewInput) { in.Room = " 第一约谈室 " }, resRoom, "约谈室 第一约谈室 已被占用"},
-		{"official", func(in *InterviewInput) { in.Room, in.Officials = "第二约谈室", officials[:1] }, resOfficial, "约谈人员 王0"},
+		{"official", func(in *InterviewInput) {
+			in.Room, in.Officials = "第二约谈室", officials[:1]
+		}, resOfficial, "约谈人员 王0"},
 		{"enterprise", func(in *InterviewInput) {
 			in.Room, in.Enterprises = "第二约谈室", []string{string(codes[0])}
 		}, resEnterprise, "企业 " + string(codes[0])},

@@ -39,7 +39,10 @@ type countingRegistry struct {
 	reads int
 }
 
-func (c *countingRegistry) EnterprisesByUSCC(ctx context.Context, codes []registry.USCC) ([]registry.Enterprise, []registry.USCC, error) {
+func (c *countingRegistry) EnterprisesByUSCC(
+	ctx context.Context,
+	codes []registry.USCC,
+) ([]registry.Enterprise, []registry.USCC, error) {
 	c.reads++
 	return c.Registry.EnterprisesByUSCC(ctx, codes)
 }
@@ -103,8 +106,12 @@ func TestService_Matrix(t *testing.T) {
 		}
 		return out
 	}
+	totals := func(r MatrixRow) []int {
+		return []int{r.Targets, r.Inspectors, r.Findings, r.Fines, int(r.FinesFen)}
+	}
 	market, commerce, sports := m.Rows[0], m.Rows[1], m.Rows[2]
-	assert.Equal(t, []Department{"market", "commerce", "sports"}, []Department{market.Department, commerce.Department, sports.Department})
+	assert.Equal(t, []Department{"market", "commerce", "sports"},
+		[]Department{market.Department, commerce.Department, sports.Department})
 	assert.True(t, market.Lead)
 	assert.Equal(t, []int{2, 0, 1, 0}, inspectors(market))
 	assert.Equal(t, []int{1, 0, 0, 0}, inspectors(commerce))
@@ -112,9 +119,9 @@ func TestService_Matrix(t *testing.T) {
 	assert.True(t, market.Cells[2].TookPart)
 	assert.False(t, market.Cells[1].TookPart)
 
-	assert.Equal(t, []int{2, 3, 3, 2, 620_000}, []int{market.Targets, market.Inspectors, market.Findings, market.Fines, int(market.FinesFen)})
-	assert.Equal(t, []int{1, 1, 2, 2, 620_000}, []int{commerce.Targets, commerce.Inspectors, commerce.Findings, commerce.Fines, int(commerce.FinesFen)})
-	assert.Equal(t, []int{2, 2, 1, 0, 0}, []int{sports.Targets, sports.Inspectors, sports.Findings, sports.Fines, int(sports.FinesFen)})
+	assert.Equal(t, []int{2, 3, 3, 2, 620_000}, totals(market))
+	assert.Equal(t, []int{1, 1, 2, 2, 620_000}, totals(commerce))
+	assert.Equal(t, []int{2, 2, 1, 0, 0}, totals(sports))
 	assert.Equal(t, 1, sports.ReferralsReceived)
 	assert.Equal(t, MatrixTotals{Targets: 4, Inspected: 3, Findings: 3, Fines: 2, FinesFen: 620_000}, m.Totals)
 

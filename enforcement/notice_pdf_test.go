@@ -38,7 +38,8 @@ var testEnterprises = []registry.Enterprise{
 }
 
 var testOfficials = []Official{
-	{ID: "off-wang", Name: "王芳", Department: "market", Title: "科长", Email: "wangfang@scjgj.example.gov.cn", Active: true},
+	{ID: "off-wang", Name: "王芳", Department: "market", Title: "科长", Email: "wangfang@scjgj.example.gov.cn",
+		Active: true},
 	{ID: "off-li", Name: "李明", Department: "commerce", Title: "副科长", Active: true},
 	{ID: "off-zhao", Name: "赵强", Department: "sports", Title: "科员", Email: "zhaoqiang@example.gov.cn", Active: true},
 }
@@ -172,7 +173,8 @@ func squashAll(parts []string) string {
 func TestNoticePDF_CollectiveInterview(t *testing.T) {
 	iv := collectiveInterview()
 
-	out, err := NoticePDF(Notice{Interview: iv, Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau})
+	out, err := NoticePDF(Notice{Interview: iv, Enterprises: testEnterprises, Officials: testOfficials,
+		Bureau: testBureau})
 	require.NoError(t, err)
 
 	notices := noticeTexts(t, out, "约谈通知书 京朝市监约〔2026〕第0153号")
@@ -186,7 +188,8 @@ func TestNoticePDF_SingleInterview(t *testing.T) {
 	e := testEnterprises[2]
 
 	// Enterprises and officials beyond the interview's are ignored.
-	out, err := NoticePDF(Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau})
+	out, err := NoticePDF(Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials,
+		Bureau: testBureau})
 	require.NoError(t, err)
 
 	notices := noticeTexts(t, out, "约谈通知书 京朝市监约〔2026〕第0007号")
@@ -213,7 +216,8 @@ func TestNoticePDF_SingleInterview(t *testing.T) {
 	assert.Equal(t, squashAll(want), notices[0])
 
 	// The same interview at the same version gives the same file, byte for byte.
-	again, err := NoticePDF(Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials, Bureau: testBureau})
+	again, err := NoticePDF(Notice{Interview: singleInterview(), Enterprises: testEnterprises, Officials: testOfficials,
+		Bureau: testBureau})
 	require.NoError(t, err)
 	assert.True(t, bytes.Equal(out, again), "the notice PDF changed between two renderings")
 }
@@ -253,11 +257,14 @@ func TestNoticePDF_Refused(t *testing.T) {
 		kind   errs.Kind
 		says   string
 	}{
-		{"cancelled", Notice{Interview: cancelled, Enterprises: testEnterprises, Officials: testOfficials}, errs.Conflict, "已取消"},
+		{"cancelled", Notice{Interview: cancelled, Enterprises: testEnterprises, Officials: testOfficials},
+			errs.Conflict, "已取消"},
 		{"no interview", Notice{}, errs.Invalid, "no interview"},
-		{"enterprise not given", Notice{Interview: collectiveInterview(), Enterprises: testEnterprises[:2], Officials: testOfficials},
+		{"enterprise not given",
+			Notice{Interview: collectiveInterview(), Enterprises: testEnterprises[:2], Officials: testOfficials},
 			errs.Invalid, "92110105L12345678X"},
-		{"official not given", Notice{Interview: collectiveInterview(), Enterprises: testEnterprises, Officials: testOfficials[1:]},
+		{"official not given",
+			Notice{Interview: collectiveInterview(), Enterprises: testEnterprises, Officials: testOfficials[1:]},
 			errs.Invalid, "off-wang"},
 		{"no reason", Notice{Interview: noReason, Enterprises: testEnterprises}, errs.Invalid, "no reason"},
 		{"no start", Notice{Interview: noStart, Enterprises: testEnterprises}, errs.Invalid, "no start time"},

@@ -79,7 +79,12 @@ func (s *Service) Official(ctx context.Context, id string) (*Official, error) {
 // DeactivateOfficial marks an official who left as inactive, if the official is still at
 // version ifMatch. They are no longer scheduled; the interviews already booked with them keep
 // them and can be rescheduled with others.
-func (s *Service) DeactivateOfficial(ctx context.Context, actor audit.Actor, id string, ifMatch int64) (*Official, error) {
+func (s *Service) DeactivateOfficial(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifMatch int64,
+) (*Official, error) {
 	const op = "enforcement.DeactivateOfficial"
 	o, err := s.store.GetOfficial(ctx, id)
 	if err != nil {

@@ -250,16 +250,16 @@ func (in OperationInput) check(now time.Time) (checkedOperation, []errs.FieldErr
 	add(opText("legal_basis", c.basis, 500, true))
 
 	if !c.lead.Valid() {
-		fe = append(fe, opField("lead_department", unknownDepartment))
+		fe = append(fe, field("lead_department", unknownDepartment))
 	}
 	seen := map[Department]bool{}
 	for i, d := range in.Departments {
 		at := fmt.Sprintf("departments[%d]", i)
 		switch {
 		case !d.Valid():
-			fe = append(fe, opField(at, unknownDepartment))
+			fe = append(fe, field(at, unknownDepartment))
 		case seen[d]:
-			fe = append(fe, opField(at, "部门重复 (department listed twice)"))
+			fe = append(fe, field(at, "部门重复 (department listed twice)"))
 		default:
 			seen[d] = true
 			c.departments = append(c.departments, d)
@@ -281,9 +281,9 @@ const unknownDepartment = "没有这个部门 (unknown department)"
 func checkTargets(codes []string, fe []errs.FieldError) ([]registry.USCC, []errs.FieldError) {
 	switch {
 	case len(codes) == 0:
-		return nil, append(fe, opField("targets", "请至少列出一家检查对象 (at least one target enterprise)"))
+		return nil, append(fe, field("targets", "请至少列出一家检查对象 (at least one target enterprise)"))
 	case len(codes) > MaxTargets:
-		return nil, append(fe, opField("targets",
+		return nil, append(fe, field("targets",
 			fmt.Sprintf("检查对象最多%d家 (at most %d target enterprises)", MaxTargets, MaxTargets)))
 	}
 	var out []registry.USCC
@@ -293,9 +293,9 @@ func checkTargets(codes []string, fe []errs.FieldError) ([]registry.USCC, []errs
 		u, err := registry.ParseUSCC(strings.TrimSpace(s))
 		switch {
 		case err != nil:
-			fe = append(fe, opField(at, err.Error()))
+			fe = append(fe, field(at, err.Error()))
 		case seen[u]:
-			fe = append(fe, opField(at, "检查对象重复 (target listed twice)"))
+			fe = append(fe, field(at, "检查对象重复 (target listed twice)"))
 		default:
 			seen[u] = true
 			out = append(out, u)
@@ -308,31 +308,28 @@ func checkTargets(codes []string, fe []errs.FieldError) ([]registry.USCC, []errs
 func checkOperationDate(s string, now time.Time, fe []errs.FieldError) (string, []errs.FieldError) {
 	s = strings.TrimSpace(s)
 	if s == "" {
-		return "", append(fe, opField("date", "请填写执法日期 (date is required)"))
+		return "", append(fe, field("date", "请填写执法日期 (date is required)"))
 	}
 	day, err := time.ParseInLocation(opDateLayout, s, opZone)
 	if err != nil {
-		return "", append(fe, opField("date", "日期应为真实日期，格式如 2026-11-20 (date must be a real day, YYYY-MM-DD)"))
+		return "", append(fe, field("date", "日期应为真实日期，格式如 2026-11-20 (date must be a real day, YYYY-MM-DD)"))
 	}
 	limit := now.In(opZone).AddDate(1, 0, 0).Format(opDateLayout)
 	if day.Format(opDateLayout) > limit {
-		return "", append(fe, opField("date", "执法日期不能晚于一年之后 (date may be at most a year ahead)"))
+		return "", append(fe, field("date", "执法日期不能晚于一年之后 (date may be at most a year ahead)"))
 	}
 	return day.Format(opDateLayout), fe
 }
 
 // opText checks a text field's presence and length in characters.
-func opText(field, v string, limit int, required bool) *errs.FieldError {
+func opText(name, v string, limit int, required bool) *errs.FieldError {
 	switch {
 	case required && v == "":
-		fe := opField(field, "请填写此项 (required)")
+		fe := field(name, "请填写此项 (required)")
 		return &fe
 	case utf8.RuneCountInString(v) > limit:
-		fe := opField(field, fmt.Sprintf("最多%d个字 (at most %d characters)", limit, limit))
+		fe := field(name, fmt.Sprintf("最多%d个字 (at most %d characters)", limit, limit))
 		return &fe
 	}
 	return nil
 }
-
-// opField names a field of an operation or inspection request and says what is wrong with it.
-func opField(field, msg string) errs.FieldError { return errs.FieldError{Field: field, Message: msg} }

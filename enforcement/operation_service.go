@@ -2,8 +2,6 @@ package enforcement
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"strings"
 	"time"
@@ -23,9 +21,7 @@ var (
 // newOperationID returns a readable id: the day it was recorded in Asia/Shanghai and six
 // random hex digits, e.g. OP-20261120-4f9a0c.
 func newOperationID(now time.Time) string {
-	b := make([]byte, 3)
-	_, _ = rand.Read(b)
-	return "OP-" + now.In(opZone).Format("20060102") + "-" + hex.EncodeToString(b)
+	return "OP-" + now.In(opZone).Format("20060102") + "-" + randHex(3)
 }
 
 // CreateOperation records a joint on-site enforcement operation (联合执法): its title and legal
@@ -49,7 +45,7 @@ func (s *Service) CreateOperation(ctx context.Context, actor audit.Actor, in Ope
 		for i, m := range missing {
 			codes[i] = string(m)
 		}
-		return nil, errs.Fields(op, opField("targets",
+		return nil, errs.Fields(op, field("targets",
 			"以下统一社会信用代码没有对应的企业档案："+strings.Join(codes, "、")+
 				" (no enterprise on file for: "+strings.Join(codes, ", ")+")"))
 	}

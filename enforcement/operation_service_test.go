@@ -165,13 +165,19 @@ func TestService_CreateOperationRefusesBadInput(t *testing.T) {
 		{"no title", func(in *OperationInput) { in.Title = "  " }, "title"},
 		{"no legal basis", func(in *OperationInput) { in.LegalBasis = "" }, "legal_basis"},
 		{"unknown lead", func(in *OperationInput) { in.LeadDepartment = "army" }, "lead_department"},
-		{"unknown department", func(in *OperationInput) { in.Departments = []Department{"commerce", "navy"} }, "departments[1]"},
-		{"department twice", func(in *OperationInput) { in.Departments = []Department{"sports", "sports"} }, "departments[1]"},
+		{"unknown department", func(in *OperationInput) {
+			in.Departments = []Department{"commerce", "navy"}
+		}, "departments[1]"},
+		{"department twice", func(in *OperationInput) {
+			in.Departments = []Department{"sports", "sports"}
+		}, "departments[1]"},
 		{"no targets", func(in *OperationInput) { in.Targets = nil }, "targets"},
 		{"too many targets", func(in *OperationInput) { in.Targets = many }, "targets"},
 		{"invalid code", func(in *OperationInput) { in.Targets = []string{"91110105MA01QW0000"} }, "targets[0]"},
 		{"target twice", func(in *OperationInput) { in.Targets = append(in.Targets, in.Targets[0]) }, "targets[2]"},
-		{"target not on file", func(in *OperationInput) { in.Targets = append(in.Targets, string(missing)) }, "targets"},
+		{"target not on file", func(in *OperationInput) {
+			in.Targets = append(in.Targets, string(missing))
+		}, "targets"},
 		{"no date", func(in *OperationInput) { in.Date = "" }, "date"},
 		{"not a real date", func(in *OperationInput) { in.Date = "2026-02-30" }, "date"},
 		{"wrong date format", func(in *OperationInput) { in.Date = "2026/11/20" }, "date"},

@@ -18,7 +18,10 @@ const penaltyWindow = 365 * 24 * time.Hour
 // inspectionSignals counts what the enterprise's inspections tell the risk score: findings is
 // the number of inspections that found at least one problem, penalties the fines imposed, and
 // penaltiesLastYear the fines of inspections in the 365 days up to now. One store query.
-func (s *Service) inspectionSignals(ctx context.Context, uscc registry.USCC) (findings, penalties, penaltiesLastYear int, err error) {
+func (s *Service) inspectionSignals(
+	ctx context.Context,
+	uscc registry.USCC,
+) (findings, penalties, penaltiesLastYear int, err error) {
 	inspections, err := s.store.InspectionsOf(ctx, uscc, 0)
 	if err != nil {
 		return 0, 0, 0, err
@@ -40,7 +43,11 @@ func (s *Service) inspectionSignals(ctx context.Context, uscc registry.USCC) (fi
 
 // inspectionRecords returns at most limit of the enterprise's inspections as dossier records,
 // the latest inspection first. One store query.
-func (s *Service) inspectionRecords(ctx context.Context, uscc registry.USCC, limit int) ([]registry.DossierRecord, error) {
+func (s *Service) inspectionRecords(
+	ctx context.Context,
+	uscc registry.USCC,
+	limit int,
+) ([]registry.DossierRecord, error) {
 	inspections, err := s.store.InspectionsOf(ctx, uscc, limit)
 	if err != nil {
 		return nil, err

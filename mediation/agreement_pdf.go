@@ -89,7 +89,8 @@ func PartiesOf(c *Case, e *registry.Enterprise) ([]ConsumerParty, EnterprisePart
 			continue
 		}
 		seen[key] = true
-		consumers = append(consumers, ConsumerParty{Name: cl.ConsumerName, Phone: cl.ConsumerPhone, IDNumber: cl.IDNumber})
+		consumers = append(consumers,
+			ConsumerParty{Name: cl.ConsumerName, Phone: cl.ConsumerPhone, IDNumber: cl.IDNumber})
 	}
 	ent := EnterpriseParty{Name: c.EnterpriseName, USCC: c.USCC}
 	if e != nil {
@@ -108,15 +109,16 @@ func AgreementPDF(d AgreementDoc) ([]byte, error) {
 	var fe []errs.FieldError
 	fe = append(fe, checkDocParties(d.BodyName, d.MediatorName, d.Consumers, d.Enterprise)...)
 	if len(d.Terms) == 0 {
-		fe = append(fe, mediatorField("terms", "调解协议须有协议内容 (an agreement needs terms)"))
+		fe = append(fe, field("terms", "调解协议须有协议内容 (an agreement needs terms)"))
 	}
 	for i, t := range d.Terms {
 		if t.AmountFen < 0 {
-			fe = append(fe, mediatorField(fmt.Sprintf("terms[%d].amount_fen", i), "金额不能为负数 (an amount cannot be negative)"))
+			fe = append(fe, field(fmt.Sprintf("terms[%d].amount_fen", i),
+				"金额不能为负数 (an amount cannot be negative)"))
 		}
 	}
 	if d.SignedAt.IsZero() {
-		fe = append(fe, mediatorField("signed_at", "须有签订日期 (the signing date is required)"))
+		fe = append(fe, field("signed_at", "须有签订日期 (the signing date is required)"))
 	}
 	if len(fe) > 0 {
 		return nil, errs.Fields(op, fe...)
@@ -172,10 +174,10 @@ func TerminationPDF(d TerminationDoc) ([]byte, error) {
 	const op = "mediation.TerminationPDF"
 	fe := checkDocParties(d.BodyName, d.MediatorName, d.Consumers, d.Enterprise)
 	if strings.TrimSpace(d.Reason) == "" {
-		fe = append(fe, mediatorField("reason", "须写明终止调解的原因 (the reason is required)"))
+		fe = append(fe, field("reason", "须写明终止调解的原因 (the reason is required)"))
 	}
 	if d.EndedAt.IsZero() {
-		fe = append(fe, mediatorField("ended_at", "须有终止日期 (the date of the ending is required)"))
+		fe = append(fe, field("ended_at", "须有终止日期 (the date of the ending is required)"))
 	}
 	if len(fe) > 0 {
 		return nil, errs.Fields(op, fe...)
@@ -213,21 +215,22 @@ func TerminationPDF(d TerminationDoc) ([]byte, error) {
 func checkDocParties(body, mediator string, consumers []ConsumerParty, e EnterpriseParty) []errs.FieldError {
 	var fe []errs.FieldError
 	if strings.TrimSpace(body) == "" {
-		fe = append(fe, mediatorField("body_name", "须有调解组织名称 (the body's name is required)"))
+		fe = append(fe, field("body_name", "须有调解组织名称 (the body's name is required)"))
 	}
 	if strings.TrimSpace(mediator) == "" {
-		fe = append(fe, mediatorField("mediator_name", "须有调解员姓名 (the mediator's name is required)"))
+		fe = append(fe, field("mediator_name", "须有调解员姓名 (the mediator's name is required)"))
 	}
 	if len(consumers) == 0 {
-		fe = append(fe, mediatorField("consumers", "至少须有一名申请人 (at least one consumer is required)"))
+		fe = append(fe, field("consumers", "至少须有一名申请人 (at least one consumer is required)"))
 	}
 	for i, c := range consumers {
 		if strings.TrimSpace(c.Name) == "" {
-			fe = append(fe, mediatorField(fmt.Sprintf("consumers[%d].name", i), "须有申请人姓名 (a consumer's name is required)"))
+			fe = append(fe, field(fmt.Sprintf("consumers[%d].name", i),
+				"须有申请人姓名 (a consumer's name is required)"))
 		}
 	}
 	if strings.TrimSpace(e.Name) == "" {
-		fe = append(fe, mediatorField("enterprise.name", "须有被申请人名称 (the enterprise's name is required)"))
+		fe = append(fe, field("enterprise.name", "须有被申请人名称 (the enterprise's name is required)"))
 	}
 	return fe
 }
@@ -263,7 +266,8 @@ func termLines(d AgreementDoc) []string {
 	lines := make([]string, len(d.Terms))
 	var total int64
 	for i, t := range d.Terms {
-		s := partyName(t.Payer, d) + dueText(t.DueOn) + "向" + partyName(t.Payee, d) + "支付" + money.Yuan(t.AmountFen) + "元"
+		s := partyName(t.Payer, d) + dueText(t.DueOn) + "向" + partyName(t.Payee, d) +
+			"支付" + money.Yuan(t.AmountFen) + "元"
 		if t.Method != "" {
 			s += "，支付方式：" + t.Method
 		}

@@ -150,7 +150,8 @@ func TestAgreementPDF_Invalid(t *testing.T) {
 	_, err := AgreementPDF(AgreementDoc{Terms: []Term{{AmountFen: -1}}})
 	require.Error(t, err)
 	assert.Equal(t, errs.Invalid, errs.KindOf(err))
-	assert.Equal(t, []string{"body_name", "mediator_name", "consumers", "enterprise.name", "terms[0].amount_fen", "signed_at"},
+	assert.Equal(t,
+		[]string{"body_name", "mediator_name", "consumers", "enterprise.name", "terms[0].amount_fen", "signed_at"},
 		fieldNames(err))
 }
 
@@ -188,7 +189,8 @@ func TestTerminationPDF(t *testing.T) {
 	got := documentBody(t, out, "终止调解书 朝消调终〔2026〕第0003号")
 	assert.Equal(t, pdftest.Squash(strings.Join(want, "")), got)
 
-	_, err = TerminationPDF(TerminationDoc{BodyName: "x", MediatorName: "y", Consumers: a.Consumers, Enterprise: a.Enterprise})
+	_, err = TerminationPDF(TerminationDoc{BodyName: "x", MediatorName: "y", Consumers: a.Consumers,
+		Enterprise: a.Enterprise})
 	require.Error(t, err)
 	assert.Equal(t, []string{"reason", "ended_at"}, fieldNames(err))
 }

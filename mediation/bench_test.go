@@ -85,7 +85,8 @@ func TestService_QueueRoundTrips(t *testing.T) {
 		f.bulkCases(t, n)
 
 		mon.Reset()
-		q, err := f.svc.Queue(context.Background(), audit.Actor{Username: "m07", Role: RoleMediator}, QueueQuery{Limit: 50})
+		q, err := f.svc.Queue(context.Background(), audit.Actor{Username: "m07", Role: RoleMediator},
+			QueueQuery{Limit: 50})
 		require.NoError(t, err)
 		mediator := mon.Total()
 		assert.NotEmpty(t, q.Cases)

@@ -25,8 +25,8 @@ const (
 	StateAgreement   State = "agreement"    // mediation agreement signed; performance to check
 	StateEnded       State = "ended"        // ended without agreement (终止调解)
 	StateWithdrawn   State = "withdrawn"    // the consumer withdrew
-	StateReferred    State = "referred"     // referred to arbitration, litigation or enforcement
-	StateClosed      State = "closed"
+	StateReferred    State = "referred"     // referred on: arbitration, litigation, enforcement, court confirmation
+	StateClosed      State = "closed"       // procedure over, or joined into a group case
 )
 
 // ClaimKind is what a consumer asks for.
@@ -196,10 +196,10 @@ type Ending string
 const (
 	EndingAgreement   Ending = "agreement"    // an agreement was signed
 	EndingNoAgreement Ending = "no_agreement" // ended without agreement (终止调解)
-	EndingWithdrawn   Ending = "withdrawn"
-	EndingReferred    Ending = "referred"
-	EndingRefused     Ending = "refused" // not accepted
-	EndingJoined      Ending = "joined"  // joined into a group case
+	EndingWithdrawn   Ending = "withdrawn"    // the consumer withdrew
+	EndingReferred    Ending = "referred"     // referred on: arbitration, litigation, enforcement, court confirmation
+	EndingRefused     Ending = "refused"      // not accepted
+	EndingJoined      Ending = "joined"       // joined into a group case
 )
 
 // Referral is where a case is referred to.
@@ -331,6 +331,7 @@ var (
 	idPattern    = regexp.MustCompile(`^([0-9]{17}[0-9Xx]|[0-9]{15})$`)
 )
 
+// field names a field of a request and says what is wrong with it.
 func field(name, msg string) errs.FieldError { return errs.FieldError{Field: name, Message: msg} }
 
 // checkFen refuses a negative amount, zero where zero is not allowed, and more than MaxFen.

@@ -25,25 +25,26 @@ func (s *Service) Assign(
 	if actor.Role == RoleMediator && mediatorUsername == "" {
 		mediatorUsername = actor.Username
 	}
-	return s.changeCase(ctx, actor, op, "assign", id, ifVersion, byStep, func(c *Case, now time.Time) (caseStep, error) {
-		if err := mayAssign(op, actor, c, mediatorUsername); err != nil {
-			return caseStep{}, err
-		}
-		if err := c.expect(op, "只有已受理、尚未开始调解的案件可以分派 (only an accepted case not yet in mediation can be assigned)",
-			StateAccepted, StateAssigned); err != nil {
-			return caseStep{}, err
-		}
-		if c.Mediator == mediatorUsername {
-			return caseStep{}, errs.E(errs.Conflict, op, "案件已分派给该调解员 (already assigned to this mediator)")
-		}
-		m, err := s.checkMediator(ctx, op, c, bodyID, mediatorUsername)
-		if err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.Body, c.Mediator, c.AssignedAt = StateAssigned, m.Body, m.Username, &now
-		return caseStep{note: "调解组织 " + m.Body + "，调解员 " + m.Username,
-			detail: map[string]any{"body": m.Body, "mediator": m.Username}}, nil
-	})
+	return s.changeCase(ctx, actor, op, "assign", id, ifVersion, byStep,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := mayAssign(op, actor, c, mediatorUsername); err != nil {
+				return caseStep{}, err
+			}
+			if err := c.expect(op, "只有已受理、尚未开始调解的案件可以分派 (only an accepted case not yet in mediation can be assigned)",
+				StateAccepted, StateAssigned); err != nil {
+				return caseStep{}, err
+			}
+			if c.Mediator == mediatorUsername {
+				return caseStep{}, errs.E(errs.Conflict, op, "案件已分派给该调解员 (already assigned to this mediator)")
+			}
+			m, err := s.checkMediator(ctx, op, c, bodyID, mediatorUsername)
+			if err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.Body, c.Mediator, c.AssignedAt = StateAssigned, m.Body, m.Username, &now
+			return caseStep{note: "调解组织 " + m.Body + "，调解员 " + m.Username,
+				detail: map[string]any{"body": m.Body, "mediator": m.Username}}, nil
+		})
 }
 
 // mayAssign lets staff assign anyone, and a mediator take a case of the open pool for
@@ -96,18 +97,26 @@ func (s *Service) checkMediator(ctx context.Context, op string, c *Case, bodyID,
 // Recuse records that the assigned mediator steps back (回避) with the reason: the case goes
 // back to the open pool, accepted and unassigned, and the timeline keeps who stepped back and
 // why. Sessions already held stay on the case.
-func (s *Service) Recuse(ctx context.Context, actor audit.Actor, id string, ifVersion int64, why string) (*Case, error) {
+func (s *Service) Recuse(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	why string,
+) (*Case, error) {
 	const op = "mediation.Recuse"
 	why, err := reason(op, "reason", why, true)
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "recuse", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有已分派的案件可以回避 (only an assigned case)", StateAssigned, StateInMediation); err != nil {
-			return caseStep{}, err
-		}
-		was := c.Mediator
-		c.State, c.Body, c.Mediator, c.AssignedAt = StateAccepted, "", "", nil
-		return caseStep{note: "调解员 " + was + " 回避：" + why, detail: map[string]any{"mediator": was}}, nil
-	})
+	return s.changeCase(ctx, actor, op, "recuse", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有已分派的案件可以回避 (only an assigned case)",
+				StateAssigned, StateInMediation); err != nil {
+				return caseStep{}, err
+			}
+			was := c.Mediator
+			c.State, c.Body, c.Mediator, c.AssignedAt = StateAccepted, "", "", nil
+			return caseStep{note: "调解员 " + was + " 回避：" + why, detail: map[string]any{"mediator": was}}, nil
+		})
 }

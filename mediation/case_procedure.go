@@ -22,51 +22,60 @@ func (s *Service) Pause(ctx context.Context, actor audit.Actor, id string, ifVer
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "pause", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, ruleMediating, StateAccepted, StateAssigned, StateInMediation); err != nil {
-			return caseStep{}, err
-		}
-		if c.pausedNow() != nil {
-			return caseStep{}, errs.E(errs.Conflict, op, "调解期限已中止计算，不能重复中止 (the clock is already paused)")
-		}
-		c.Pauses = append(c.Pauses, Pause{From: now, Reason: why})
-		return caseStep{note: why}, nil
-	})
+	return s.changeCase(ctx, actor, op, "pause", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, ruleMediating, StateAccepted, StateAssigned, StateInMediation); err != nil {
+				return caseStep{}, err
+			}
+			if c.pausedNow() != nil {
+				return caseStep{}, errs.E(errs.Conflict, op, "调解期限已中止计算，不能重复中止 (the clock is already paused)")
+			}
+			c.Pauses = append(c.Pauses, Pause{From: now, Reason: why})
+			return caseStep{note: why}, nil
+		})
 }
 
 // Resume starts the mediation clock again after a pause; a clock that is not paused is not
 // resumed.
 func (s *Service) Resume(ctx context.Context, actor audit.Actor, id string, ifVersion int64) (*Case, error) {
 	const op = "mediation.Resume"
-	return s.changeCase(ctx, actor, op, "resume", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		p := c.pausedNow()
-		if p == nil {
-			return caseStep{}, errs.E(errs.Conflict, op, "调解期限未中止计算，无需恢复 (the clock is not paused)")
-		}
-		p.To = &now
-		n := max(s.calendar.Between(p.From, now), 0)
-		return caseStep{note: fmt.Sprintf("中止%d个工作日", n), detail: map[string]any{"paused_workdays": n}}, nil
-	})
+	return s.changeCase(ctx, actor, op, "resume", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			p := c.pausedNow()
+			if p == nil {
+				return caseStep{}, errs.E(errs.Conflict, op, "调解期限未中止计算，无需恢复 (the clock is not paused)")
+			}
+			p.To = &now
+			n := max(s.calendar.Between(p.From, now), 0)
+			return caseStep{note: fmt.Sprintf("中止%d个工作日", n), detail: map[string]any{"paused_workdays": n}}, nil
+		})
 }
 
 // AddSession records a mediation session with its offers and counter-offers in order. The
 // case must be assigned; its first session starts mediation.
-func (s *Service) AddSession(ctx context.Context, actor audit.Actor, id string, ifVersion int64, in SessionInput) (*Case, error) {
+func (s *Service) AddSession(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	in SessionInput,
+) (*Case, error) {
 	const op = "mediation.AddSession"
-	return s.changeCase(ctx, actor, op, "session", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "案件须先受理并分派调解员，才能登记调解 (a session before the case was accepted and assigned)",
-			StateAssigned, StateInMediation); err != nil {
-			return caseStep{}, err
-		}
-		sess, fe := sessionOf(in, c, now)
-		if fe != nil {
-			return caseStep{}, errs.Fields(op, fe...)
-		}
-		c.Sessions = append(c.Sessions, sess)
-		c.State = StateInMediation
-		return caseStep{note: fmt.Sprintf("第%d次调解（%s）", len(c.Sessions), sess.Form),
-			detail: map[string]any{"session": len(c.Sessions), "offers": len(sess.Offers)}}, nil
-	})
+	return s.changeCase(ctx, actor, op, "session", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "案件须先受理并分派调解员，才能登记调解 (a session before the case was accepted and assigned)",
+				StateAssigned, StateInMediation); err != nil {
+				return caseStep{}, err
+			}
+			sess, fe := sessionOf(in, c, now)
+			if fe != nil {
+				return caseStep{}, errs.Fields(op, fe...)
+			}
+			c.Sessions = append(c.Sessions, sess)
+			c.State = StateInMediation
+			return caseStep{note: fmt.Sprintf("第%d次调解（%s）", len(c.Sessions), sess.Form),
+				detail: map[string]any{"session": len(c.Sessions), "offers": len(sess.Offers)}}, nil
+		})
 }
 
 func sessionOf(in SessionInput, c *Case, now time.Time) (Session, []errs.FieldError) {
@@ -116,21 +125,28 @@ func sessionOf(in SessionInput, c *Case, now time.Time) (Session, []errs.FieldEr
 
 // RecordAgreement records the mediation agreement (调解协议) reached in mediation. Its total
 // is the sum of its terms; an agreement for more than the consumers claimed must say why.
-func (s *Service) RecordAgreement(ctx context.Context, actor audit.Actor, id string, ifVersion int64, in AgreementInput) (*Case, error) {
+func (s *Service) RecordAgreement(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	in AgreementInput,
+) (*Case, error) {
 	const op = "mediation.RecordAgreement"
-	return s.changeCase(ctx, actor, op, "agreement", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有调解中的案件可以达成协议 (only a case in mediation)", StateInMediation); err != nil {
-			return caseStep{}, err
-		}
-		a, fe := agreementOf(in, c.ClaimedFen(), now)
-		if fe != nil {
-			return caseStep{}, errs.Fields(op, fe...)
-		}
-		c.Agreement = &a
-		c.State, c.Ending, c.EndedAt = StateAgreement, EndingAgreement, &now
-		closePause(c, now)
-		return caseStep{detail: map[string]any{"total_fen": a.TotalFen, "terms": len(a.Terms)}}, nil
-	})
+	return s.changeCase(ctx, actor, op, "agreement", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有调解中的案件可以达成协议 (only a case in mediation)", StateInMediation); err != nil {
+				return caseStep{}, err
+			}
+			a, fe := agreementOf(in, c.ClaimedFen(), now)
+			if fe != nil {
+				return caseStep{}, errs.Fields(op, fe...)
+			}
+			c.Agreement = &a
+			c.State, c.Ending, c.EndedAt = StateAgreement, EndingAgreement, &now
+			closePause(c, now)
+			return caseStep{detail: map[string]any{"total_fen": a.TotalFen, "terms": len(a.Terms)}}, nil
+		})
 }
 
 func agreementOf(in AgreementInput, claimed int64, now time.Time) (Agreement, []errs.FieldError) {
@@ -195,25 +211,26 @@ func (s *Service) RecordPerformance(
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.changeCase(ctx, actor, op, "performance", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有已达成协议的案件可以登记履行 (only a case with an agreement)", StateAgreement); err != nil {
-			return caseStep{}, err
-		}
-		a := c.Agreement
-		if a.Performed != nil {
-			return caseStep{}, errs.E(errs.Conflict, op, "已登记履行情况 (performance already recorded)")
-		}
-		if due, ok := lastDue(a.Terms); !performed && ok && !workday.Day(now).After(due) {
-			return caseStep{}, errs.E(errs.Conflict, op, fmt.Sprintf("履行期限（%s）尚未届满，不能登记未履行 "+
-				"(the agreement is not yet due)", due.Format(time.DateOnly)))
-		}
-		a.Performed, a.PerformanceAt, a.PerformanceNote = &performed, &now, note
-		text := "已履行"
-		if !performed {
-			text = "未履行"
-		}
-		return caseStep{note: text, detail: map[string]any{"performed": performed}}, nil
-	})
+	c, err := s.changeCase(ctx, actor, op, "performance", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有已达成协议的案件可以登记履行 (only a case with an agreement)", StateAgreement); err != nil {
+				return caseStep{}, err
+			}
+			a := c.Agreement
+			if a.Performed != nil {
+				return caseStep{}, errs.E(errs.Conflict, op, "已登记履行情况 (performance already recorded)")
+			}
+			if due, ok := lastDue(a.Terms); !performed && ok && !workday.Day(now).After(due) {
+				return caseStep{}, errs.E(errs.Conflict, op, fmt.Sprintf("履行期限（%s）尚未届满，不能登记未履行 "+
+					"(the agreement is not yet due)", due.Format(time.DateOnly)))
+			}
+			a.Performed, a.PerformanceAt, a.PerformanceNote = &performed, &now, note
+			text := "已履行"
+			if !performed {
+				text = "未履行"
+			}
+			return caseStep{note: text, detail: map[string]any{"performed": performed}}, nil
+		})
 	if err != nil || performed {
 		return c, err
 	}
@@ -223,27 +240,36 @@ func (s *Service) RecordPerformance(
 // Refer refers the case on: to arbitration or litigation when mediation cannot settle it, to
 // enforcement when a violation is found, or, for an agreement not performed, to the court for
 // confirmation (司法确认) or to enforcement.
-func (s *Service) Refer(ctx context.Context, actor audit.Actor, id string, ifVersion int64, to Referral, note string) (*Case, error) {
+func (s *Service) Refer(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	to Referral,
+	note string,
+) (*Case, error) {
 	const op = "mediation.Refer"
 	if to.Label() == "" {
-		return nil, errs.Fields(op, field("to", "移送去向应为 arbitration、litigation、enforcement 或 court_confirmation (unknown referral)"))
+		return nil, errs.Fields(op, field("to", "移送去向应为 arbitration、litigation、enforcement 或 court_confirmation "+
+			"(unknown referral)"))
 	}
 	note, err := reason(op, "note", note, false)
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "refer", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := canRefer(op, c, to); err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.ReferredTo = StateReferred, string(to)
-		c.Outcome = strings.TrimSpace("移送" + to.Label() + " " + note)
-		if c.Ending == "" {
-			c.Ending, c.EndedAt = EndingReferred, &now
-		}
-		closePause(c, now)
-		return caseStep{note: c.Outcome, detail: map[string]any{"referred_to": to}}, nil
-	})
+	return s.changeCase(ctx, actor, op, "refer", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := canRefer(op, c, to); err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.ReferredTo = StateReferred, string(to)
+			c.Outcome = strings.TrimSpace("移送" + to.Label() + " " + note)
+			if c.Ending == "" {
+				c.Ending, c.EndedAt = EndingReferred, &now
+			}
+			closePause(c, now)
+			return caseStep{note: c.Outcome, detail: map[string]any{"referred_to": to}}, nil
+		})
 }
 
 func canRefer(op string, c *Case, to Referral) error {
@@ -282,24 +308,25 @@ func (s *Service) Terminate(
 	if err != nil {
 		return nil, err
 	}
-	c, err := s.changeCase(ctx, actor, op, "terminate", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, ruleMediating, StateAccepted, StateAssigned, StateInMediation); err != nil {
-			return caseStep{}, err
-		}
-		if why == TermExpired {
-			// 《市场监督管理投诉举报处理暂行办法》: mediation ends without agreement once its
-			// period has passed; a paused clock does not run out.
-			due, paused := mediationDue(s.calendar, c, now)
-			if paused || !workday.Day(now).After(due) {
-				return caseStep{}, errs.E(errs.Conflict, op, fmt.Sprintf("调解期限至%s，尚未届满 (the mediation period has not passed)",
-					due.Format(time.DateOnly)))
+	c, err := s.changeCase(ctx, actor, op, "terminate", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, ruleMediating, StateAccepted, StateAssigned, StateInMediation); err != nil {
+				return caseStep{}, err
 			}
-		}
-		c.State, c.Ending, c.EndedAt, c.Outcome = StateEnded, EndingNoAgreement, &now, why
-		c.RefusedByEnterprise = c.RefusedByEnterprise || refusedByEnterprise
-		closePause(c, now)
-		return caseStep{note: why, detail: map[string]any{"refused_by_enterprise": refusedByEnterprise}}, nil
-	})
+			if why == TermExpired {
+				// 《市场监督管理投诉举报处理暂行办法》: mediation ends without agreement once its
+				// period has passed; a paused clock does not run out.
+				due, paused := mediationDue(s.calendar, c, now)
+				if paused || !workday.Day(now).After(due) {
+					return caseStep{}, errs.E(errs.Conflict, op,
+						fmt.Sprintf("调解期限至%s，尚未届满 (the mediation period has not passed)", due.Format(time.DateOnly)))
+				}
+			}
+			c.State, c.Ending, c.EndedAt, c.Outcome = StateEnded, EndingNoAgreement, &now, why
+			c.RefusedByEnterprise = c.RefusedByEnterprise || refusedByEnterprise
+			closePause(c, now)
+			return caseStep{note: why, detail: map[string]any{"refused_by_enterprise": refusedByEnterprise}}, nil
+		})
 	if err != nil {
 		return nil, err
 	}
@@ -307,41 +334,55 @@ func (s *Service) Terminate(
 }
 
 // Withdraw records that the consumers withdrew the case, with their reason.
-func (s *Service) Withdraw(ctx context.Context, actor audit.Actor, id string, ifVersion int64, why string) (*Case, error) {
+func (s *Service) Withdraw(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	why string,
+) (*Case, error) {
 	const op = "mediation.Withdraw"
 	why, err := reason(op, "reason", why, false)
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "withdraw", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有尚未结束的案件可以撤回 (only a case not yet ended)",
-			StateSubmitted, StateAccepted, StateAssigned, StateInMediation); err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.Ending, c.EndedAt, c.Outcome = StateWithdrawn, EndingWithdrawn, &now, why
-		closePause(c, now)
-		return caseStep{note: why}, nil
-	})
+	return s.changeCase(ctx, actor, op, "withdraw", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有尚未结束的案件可以撤回 (only a case not yet ended)",
+				StateSubmitted, StateAccepted, StateAssigned, StateInMediation); err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.Ending, c.EndedAt, c.Outcome = StateWithdrawn, EndingWithdrawn, &now, why
+			closePause(c, now)
+			return caseStep{note: why}, nil
+		})
 }
 
 // NotifyParties records that both parties were told that mediation ended without agreement,
 // due within 7 working days of the ending.
-func (s *Service) NotifyParties(ctx context.Context, actor audit.Actor, id string, ifVersion int64, note string) (*Case, error) {
+func (s *Service) NotifyParties(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	note string,
+) (*Case, error) {
 	const op = "mediation.NotifyParties"
 	note, err := reason(op, "note", note, false)
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "notify", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有终止调解的案件需要告知 (only a case ended without agreement)", StateEnded); err != nil {
-			return caseStep{}, err
-		}
-		if c.PartiesNotifiedAt != nil {
-			return caseStep{}, errs.E(errs.Conflict, op, "已登记告知 (the parties were already told)")
-		}
-		c.PartiesNotifiedAt = &now
-		return caseStep{note: note}, nil
-	})
+	return s.changeCase(ctx, actor, op, "notify", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有终止调解的案件需要告知 (only a case ended without agreement)", StateEnded); err != nil {
+				return caseStep{}, err
+			}
+			if c.PartiesNotifiedAt != nil {
+				return caseStep{}, errs.E(errs.Conflict, op, "已登记告知 (the parties were already told)")
+			}
+			c.PartiesNotifiedAt = &now
+			return caseStep{note: note}, nil
+		})
 }
 
 // Close closes a case whose procedure is over: an agreement with its performance recorded, an
@@ -349,22 +390,23 @@ func (s *Service) NotifyParties(ctx context.Context, actor audit.Actor, id strin
 // closed once.
 func (s *Service) Close(ctx context.Context, actor audit.Actor, id string, ifVersion int64) (*Case, error) {
 	const op = "mediation.Close"
-	return s.changeCase(ctx, actor, op, "close", id, ifVersion, byHandler, func(c *Case, now time.Time) (caseStep, error) {
-		switch {
-		case c.State == StateClosed:
-			return caseStep{}, errs.E(errs.Conflict, op, "案件已结案 (the case is already closed)")
-		case c.State == StateAgreement && c.Agreement.Performed == nil:
-			return caseStep{}, errs.E(errs.Conflict, op, "请先登记协议履行情况 (record the agreement's performance first)")
-		case c.State == StateEnded && c.PartiesNotifiedAt == nil:
-			return caseStep{}, errs.E(errs.Conflict, op, "请先登记已告知双方终止调解 (record that the parties were told first)")
-		}
-		if err := c.expect(op, "调解程序尚未结束，不能结案 (the procedure is not over)",
-			StateAgreement, StateEnded, StateWithdrawn, StateReferred); err != nil {
-			return caseStep{}, err
-		}
-		c.State = StateClosed
-		return caseStep{}, nil
-	})
+	return s.changeCase(ctx, actor, op, "close", id, ifVersion, byHandler,
+		func(c *Case, now time.Time) (caseStep, error) {
+			switch {
+			case c.State == StateClosed:
+				return caseStep{}, errs.E(errs.Conflict, op, "案件已结案 (the case is already closed)")
+			case c.State == StateAgreement && c.Agreement.Performed == nil:
+				return caseStep{}, errs.E(errs.Conflict, op, "请先登记协议履行情况 (record the agreement's performance first)")
+			case c.State == StateEnded && c.PartiesNotifiedAt == nil:
+				return caseStep{}, errs.E(errs.Conflict, op, "请先登记已告知双方终止调解 (record that the parties were told first)")
+			}
+			if err := c.expect(op, "调解程序尚未结束，不能结案 (the procedure is not over)",
+				StateAgreement, StateEnded, StateWithdrawn, StateReferred); err != nil {
+				return caseStep{}, err
+			}
+			c.State = StateClosed
+			return caseStep{}, nil
+		})
 }
 
 // closePause ends a pause still under way when mediation ends.

@@ -21,9 +21,14 @@ const MaxClaims = 200
 // newCaseID returns a readable id: the day it was opened in Asia/Shanghai and eight random hex
 // digits, e.g. MC-20260921-4f9a0c1d.
 func newCaseID(now time.Time) string {
-	b := make([]byte, 4)
+	return "MC-" + now.In(workday.Zone).Format("20060102") + "-" + randHex(4)
+}
+
+// randHex returns n random bytes as hex digits.
+func randHex(n int) string {
+	b := make([]byte, n)
 	_, _ = rand.Read(b)
-	return "MC-" + now.In(workday.Zone).Format("20060102") + "-" + hex.EncodeToString(b)
+	return hex.EncodeToString(b)
 }
 
 // clock returns the service's time as stored: UTC, to the millisecond.
@@ -85,7 +90,11 @@ func (s *Service) OpenCase(ctx context.Context, actor audit.Actor, in OpenInput)
 // firstClaim reads the first consumer's claim, the enterprise and the facts from the input,
 // or from the complaint it names: the complainant in full, its enterprise, its text and its
 // amount as a refund claim unless the input says otherwise.
-func (s *Service) firstClaim(ctx context.Context, op string, in OpenInput) (ClaimInput, registry.USCC, string, string, error) {
+func (s *Service) firstClaim(
+	ctx context.Context,
+	op string,
+	in OpenInput,
+) (ClaimInput, registry.USCC, string, string, error) {
 	claim := ClaimInput{ConsumerName: in.ConsumerName, ConsumerPhone: in.ConsumerPhone, IDNumber: in.IDNumber,
 		Claim: in.Claim, ClaimFen: in.ClaimFen, Card: in.Card}
 	var given registry.USCC
@@ -299,29 +308,38 @@ func reason(op, name, text string, required bool) (string, error) {
 // the 45 working days of mediation start.
 func (s *Service) Accept(ctx context.Context, actor audit.Actor, id string, ifVersion int64) (*Case, error) {
 	const op = "mediation.Accept"
-	return s.changeCase(ctx, actor, op, "accept", id, ifVersion, byStaff, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有待受理的案件可以受理 (only a submitted case can be accepted)", StateSubmitted); err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.AcceptedAt = StateAccepted, &now
-		return caseStep{}, nil
-	})
+	return s.changeCase(ctx, actor, op, "accept", id, ifVersion, byStaff,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有待受理的案件可以受理 (only a submitted case can be accepted)", StateSubmitted); err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.AcceptedAt = StateAccepted, &now
+			return caseStep{}, nil
+		})
 }
 
 // Refuse refuses a submitted case with the reason (不予受理).
-func (s *Service) Refuse(ctx context.Context, actor audit.Actor, id string, ifVersion int64, why string) (*Case, error) {
+func (s *Service) Refuse(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	why string,
+) (*Case, error) {
 	const op = "mediation.Refuse"
 	why, err := reason(op, "reason", why, true)
 	if err != nil {
 		return nil, err
 	}
-	return s.changeCase(ctx, actor, op, "refuse", id, ifVersion, byStaff, func(c *Case, now time.Time) (caseStep, error) {
-		if err := c.expect(op, "只有待受理的案件可以不予受理 (only a submitted case can be refused)", StateSubmitted); err != nil {
-			return caseStep{}, err
-		}
-		c.State, c.EndedAt, c.Ending, c.Outcome = StateRefused, &now, EndingRefused, why
-		return caseStep{note: why}, nil
-	})
+	return s.changeCase(ctx, actor, op, "refuse", id, ifVersion, byStaff,
+		func(c *Case, now time.Time) (caseStep, error) {
+			if err := c.expect(op, "只有待受理的案件可以不予受理 (only a submitted case can be refused)",
+				StateSubmitted); err != nil {
+				return caseStep{}, err
+			}
+			c.State, c.EndedAt, c.Ending, c.Outcome = StateRefused, &now, EndingRefused, why
+			return caseStep{note: why}, nil
+		})
 }
 
 // JoinCases joins case otherID's claims into case id, making or growing a group case (共同

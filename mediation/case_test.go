@@ -226,8 +226,10 @@ func TestService_CaseFromComplaint(t *testing.T) {
 	require.Len(t, c.Sessions, 1)
 	offers := c.Sessions[0].Offers
 	require.Len(t, offers, 3)
-	assert.Equal(t, []Side{SideConsumer, SideEnterprise, SideConsumer}, []Side{offers[0].Side, offers[1].Side, offers[2].Side})
-	assert.Equal(t, []int64{300000, 150000, 250000}, []int64{offers[0].AmountFen, offers[1].AmountFen, offers[2].AmountFen})
+	assert.Equal(t, []Side{SideConsumer, SideEnterprise, SideConsumer},
+		[]Side{offers[0].Side, offers[1].Side, offers[2].Side})
+	assert.Equal(t, []int64{300000, 150000, 250000},
+		[]int64{offers[0].AmountFen, offers[1].AmountFen, offers[2].AmountFen})
 	assert.Equal(t, at(t, "2026-09-17", "14:00").UTC(), offers[0].At)
 
 	c, err = f.svc.RecordAgreement(ctx, wang, c.ID, c.Version, AgreementInput{
@@ -317,7 +319,9 @@ func TestService_OpenCase(t *testing.T) {
 				in := direct(code)
 				card := *in.Card
 				in.Card = &card
-				in.MoreClaims = []ClaimInput{{ConsumerName: "李娜", ConsumerPhone: "13900001111", Claim: ClaimRefund, ClaimFen: 1000}}
+				in.MoreClaims = []ClaimInput{
+					{ConsumerName: "李娜", ConsumerPhone: "13900001111", Claim: ClaimRefund, ClaimFen: 1000},
+				}
 				tc.change(&in)
 				_, err := f.svc.OpenCase(ctx, clerk, in)
 				requireKind(t, err, errs.Invalid, "")
@@ -343,8 +347,11 @@ func TestService_GroupCase(t *testing.T) {
 	f.mediators(t, "")
 
 	in := direct(codes[0])
-	in.MoreClaims = []ClaimInput{{ConsumerName: "李娜", ConsumerPhone: "13900001111", Claim: ClaimRefund, ClaimFen: 120000,
-		Card: &Card{Kind: CardCourse, PaidFen: 360000, UsedFen: 240000, BoughtOn: "2026-01-05", Lessons: 30, LessonsUsed: 20}}}
+	in.MoreClaims = []ClaimInput{{
+		ConsumerName: "李娜", ConsumerPhone: "13900001111", Claim: ClaimRefund, ClaimFen: 120000,
+		Card: &Card{Kind: CardCourse, PaidFen: 360000, UsedFen: 240000, BoughtOn: "2026-01-05",
+			Lessons: 30, LessonsUsed: 20},
+	}}
 	group, err := f.svc.OpenCase(ctx, clerk, in)
 	require.NoError(t, err)
 	require.Len(t, group.Claims, 2)

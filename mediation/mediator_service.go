@@ -2,13 +2,10 @@ package mediation
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
-	"time"
 
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/errs"
@@ -29,21 +26,22 @@ func (s *Service) CreateBody(ctx context.Context, actor audit.Actor, in BodyInpu
 	var fe []errs.FieldError
 	name := strings.TrimSpace(in.Name)
 	if name == "" || len([]rune(name)) > 100 {
-		fe = append(fe, mediatorField("name", "调解组织名称须填写，不超过100字 (name is required, at most 100 characters)"))
+		fe = append(fe, field("name", "调解组织名称须填写，不超过100字 (name is required, at most 100 characters)"))
 	}
 	if !in.Kind.Valid() {
-		fe = append(fe, mediatorField("kind", fmt.Sprintf(
+		fe = append(fe, field("kind", fmt.Sprintf(
 			"未知的调解组织类型 %q，应为 bureau、consumer_association、industry 或 peoples (unknown kind)", in.Kind)))
 	}
 	if len(fe) > 0 {
 		return nil, errs.Fields(op, fe...)
 	}
 
-	b := &Body{ID: "MB-" + mediationRandHex(4), Name: name, Kind: in.Kind, Version: 1, CreatedAt: s.mediatorNow()}
+	b := &Body{ID: "MB-" + randHex(4), Name: name, Kind: in.Kind, Version: 1, CreatedAt: s.clock()}
 	if err := s.store.InsertBody(ctx, b); err != nil {
 		return nil, err
 	}
-	err := s.recordMediatorChange(ctx, op, actor, "mediation_body.create", b.target(), b.Version, map[string]any{"after": b})
+	err := s.recordMediatorChange(ctx, op, actor, "mediation_body.create", b.target(), b.Version,
+		map[string]any{"after": b})
 	if err != nil {
 		return nil, err
 	}
@@ -65,7 +63,7 @@ func (s *Service) RegisterMediator(ctx context.Context, actor audit.Actor, in Me
 		_, err := s.store.GetBody(ctx, m.Body)
 		switch {
 		case errs.Is(err, errs.NotFound):
-			fe = append(fe, mediatorField("body", fmt.Sprintf("没有编号为 %s 的调解组织 (no such mediation body)", m.Body)))
+			fe = append(fe, field("body", fmt.Sprintf("没有编号为 %s 的调解组织 (no such mediation body)", m.Body)))
 		case err != nil:
 			return nil, err
 		}
@@ -77,7 +75,8 @@ func (s *Service) RegisterMediator(ctx context.Context, actor audit.Actor, in Me
 	if err := s.store.InsertMediator(ctx, m); err != nil {
 		return nil, err
 	}
-	err := s.recordMediatorChange(ctx, op, actor, "mediator.register", m.target(), m.Version, map[string]any{"after": m})
+	err := s.recordMediatorChange(ctx, op, actor, "mediator.register", m.target(), m.Version,
+		map[string]any{"after": m})
 	if err != nil {
 		return nil, err
 	}
@@ -89,21 +88,22 @@ func (s *Service) mediatorOf(in MediatorInput) (*Mediator, []errs.FieldError) {
 	var fe []errs.FieldError
 	username := strings.TrimSpace(in.Username)
 	if !mediatorUsername.MatchString(username) {
-		fe = append(fe, mediatorField("username", "用户名须为2至64位字母、数字或 _ . - (not a username)"))
+		fe = append(fe, field("username", "用户名须为2至64位字母、数字或 _ . - (not a username)"))
 	}
 	name := strings.TrimSpace(in.Name)
 	if name == "" || len([]rune(name)) > 50 {
-		fe = append(fe, mediatorField("name", "姓名须填写，不超过50字 (name is required, at most 50 characters)"))
+		fe = append(fe, field("name", "姓名须填写，不超过50字 (name is required, at most 50 characters)"))
 	}
 	body := strings.TrimSpace(in.Body)
 	if body == "" {
-		fe = append(fe, mediatorField("body", "须选择所属调解组织 (a mediation body is required)"))
+		fe = append(fe, field("body", "须选择所属调解组织 (a mediation body is required)"))
 	}
 
 	industries := []registry.Industry{}
 	for i, ind := range in.Industries {
 		if !ind.Valid() {
-			fe = append(fe, mediatorField(fmt.Sprintf("industries[%d]", i), fmt.Sprintf("未知行业 %q (unknown industry)", ind)))
+			fe = append(fe, field(fmt.Sprintf("industries[%d]", i),
+				fmt.Sprintf("未知行业 %q (unknown industry)", ind)))
 			continue
 		}
 		if !slices.Contains(industries, ind) {
@@ -114,7 +114,7 @@ func (s *Service) mediatorOf(in MediatorInput) (*Mediator, []errs.FieldError) {
 	for i, d := range in.Districts {
 		d = strings.TrimSpace(d)
 		if !districtCode.MatchString(d) {
-			fe = append(fe, mediatorField(fmt.Sprintf("districts[%d]", i),
+			fe = append(fe, field(fmt.Sprintf("districts[%d]", i),
 				fmt.Sprintf("区划代码 %q 应为六位数字，如 110105 (a district is a six-digit code)", d)))
 			continue
 		}
@@ -125,7 +125,8 @@ func (s *Service) mediatorOf(in MediatorInput) (*Mediator, []errs.FieldError) {
 
 	return &Mediator{
 		Username: username, Name: name, Body: body, Industries: industries, Districts: districts,
-		Conflicts: []registry.USCC{}, ConflictNotes: []ConflictNote{}, Active: true, Version: 1, UpdatedAt: s.mediatorNow(),
+		Conflicts: []registry.USCC{}, ConflictNotes: []ConflictNote{},
+		Active: true, Version: 1, UpdatedAt: s.clock(),
 	}, fe
 }
 
@@ -155,11 +156,11 @@ func (s *Service) RecordConflict(
 	var fe []errs.FieldError
 	code, err := registry.ParseUSCC(string(uscc))
 	if err != nil {
-		fe = append(fe, mediatorField("uscc", err.Error()))
+		fe = append(fe, field("uscc", err.Error()))
 	}
 	reason = strings.TrimSpace(reason)
 	if reason == "" || len([]rune(reason)) > 500 {
-		fe = append(fe, mediatorField("reason", "须写明回避理由，不超过500字 (a reason is required, at most 500 characters)"))
+		fe = append(fe, field("reason", "须写明回避理由，不超过500字 (a reason is required, at most 500 characters)"))
 	}
 	if len(fe) > 0 {
 		return nil, errs.Fields(op, fe...)
@@ -174,7 +175,7 @@ func (s *Service) RecordConflict(
 			"已登记该调解员与企业 %s 的利益冲突 (a conflict with %s is already on file)", code, code))
 	}
 
-	note := ConflictNote{USCC: code, Reason: reason, RecordedBy: actor.Username, RecordedAt: s.mediatorNow()}
+	note := ConflictNote{USCC: code, Reason: reason, RecordedBy: actor.Username, RecordedAt: s.clock()}
 	m.Conflicts = append(m.Conflicts, code)
 	m.ConflictNotes = append(m.ConflictNotes, note)
 	m.Version++
@@ -209,7 +210,7 @@ func (s *Service) DeactivateMediator(
 
 	m.Active = false
 	m.Version++
-	m.UpdatedAt = s.mediatorNow()
+	m.UpdatedAt = s.clock()
 	if err := s.store.ReplaceMediator(ctx, m); err != nil {
 		return nil, err
 	}
@@ -235,23 +236,18 @@ func (s *Service) mediatorAt(ctx context.Context, op, username string, ifVersion
 
 // recordMediatorChange appends an audit entry for a change already stored. A failure leaves the change
 // without its record, which audit verify reports; the caller is told of it.
-func (s *Service) recordMediatorChange(ctx context.Context, op string, actor audit.Actor, action, target string, version int64, change any) error {
-	_, err := s.audit.Append(ctx, audit.Entry{Actor: actor, Action: action, Target: target, Version: version, Change: change})
+func (s *Service) recordMediatorChange(
+	ctx context.Context,
+	op string,
+	actor audit.Actor,
+	action, target string,
+	version int64,
+	change any,
+) error {
+	_, err := s.audit.Append(ctx,
+		audit.Entry{Actor: actor, Action: action, Target: target, Version: version, Change: change})
 	if err != nil {
 		return errs.Wrap(errs.Internal, op, err)
 	}
 	return nil
-}
-
-// mediatorNow returns the service's time as stored: UTC, to the millisecond.
-func (s *Service) mediatorNow() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
-
-func mediatorField(name, msg string) errs.FieldError {
-	return errs.FieldError{Field: name, Message: msg}
-}
-
-func mediationRandHex(n int) string {
-	b := make([]byte, n)
-	_, _ = rand.Read(b)
-	return hex.EncodeToString(b)
 }

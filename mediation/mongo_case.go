@@ -18,7 +18,9 @@ var _ CaseStore = (*MongoStore)(nil)
 func (s *MongoStore) ensureCaseIndexes(ctx context.Context) error {
 	err := store.EnsureIndexes(ctx, s.cases,
 		// A mediator's queue, and the whole queue of open cases, by the next deadline.
-		mongo.IndexModel{Keys: bson.D{{Key: "mediator", Value: 1}, {Key: "state", Value: 1}, {Key: "queue_at", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{
+			{Key: "mediator", Value: 1}, {Key: "state", Value: 1}, {Key: "queue_at", Value: 1},
+		}},
 		mongo.IndexModel{Keys: bson.D{{Key: "state", Value: 1}, {Key: "queue_at", Value: 1}}},
 		// An enterprise's cases: its dossier and its risk signals.
 		mongo.IndexModel{Keys: bson.D{{Key: "uscc", Value: 1}, {Key: "submitted_at", Value: -1}}},
@@ -135,7 +137,12 @@ func (s *MongoStore) CountFailed(ctx context.Context, uscc registry.USCC) (int, 
 	return int(n), nil
 }
 
-func (s *MongoStore) findCases(ctx context.Context, op string, filter bson.M, opts *options.FindOptionsBuilder) ([]Case, error) {
+func (s *MongoStore) findCases(
+	ctx context.Context,
+	op string,
+	filter bson.M,
+	opts *options.FindOptionsBuilder,
+) ([]Case, error) {
 	out, err := store.FindAll[Case](ctx, s.cases, op, filter, opts)
 	if err != nil {
 		return nil, err

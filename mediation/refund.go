@@ -134,9 +134,9 @@ func checkRefundInput(card Card, claimFen int64, asOf time.Time) (time.Time, []e
 	amount := func(name string, fen int64) {
 		switch {
 		case fen < 0:
-			fe = append(fe, mediatorField(name, "金额不能为负数 (an amount cannot be negative)"))
+			fe = append(fe, field(name, "金额不能为负数 (an amount cannot be negative)"))
 		case fen > maxRefundFen:
-			fe = append(fe, mediatorField(name, "金额超过 100,000,000,000.00 元，请核对 (amount too large)"))
+			fe = append(fe, field(name, "金额超过 100,000,000,000.00 元，请核对 (amount too large)"))
 		}
 	}
 	amount("card.face_value_fen", card.FaceValueFen)
@@ -147,34 +147,35 @@ func checkRefundInput(card Card, claimFen int64, asOf time.Time) (time.Time, []e
 	switch card.Kind {
 	case CardAnonymous, CardNamed, CardCourse, CardOther:
 	default:
-		fe = append(fe, mediatorField("card.type", fmt.Sprintf(
+		fe = append(fe, field("card.type", fmt.Sprintf(
 			"未知的卡类型 %q，应为 anonymous、named、course 或 other (unknown card type)", card.Kind)))
 	}
 	if faceOf(card) >= 0 && card.UsedFen > faceOf(card) && card.UsedFen <= maxRefundFen {
-		fe = append(fe, mediatorField("card.used_fen", fmt.Sprintf("已消费金额 %s 元大于卡面值 %s 元 (used more than the face value)",
-			money.Yuan(card.UsedFen), money.Yuan(faceOf(card)))))
+		fe = append(fe, field("card.used_fen",
+			fmt.Sprintf("已消费金额 %s 元大于卡面值 %s 元 (used more than the face value)",
+				money.Yuan(card.UsedFen), money.Yuan(faceOf(card)))))
 	}
 
 	switch {
 	case card.Lessons < 0 || card.Lessons > maxLessons:
-		fe = append(fe, mediatorField("card.lessons", "课时数应在 0 至 100000 之间 (lessons out of range)"))
+		fe = append(fe, field("card.lessons", "课时数应在 0 至 100000 之间 (lessons out of range)"))
 	case card.Kind == CardCourse && card.Lessons == 0:
-		fe = append(fe, mediatorField("card.lessons", "按课时销售的课程须填写总课时 (a course needs its number of lessons)"))
+		fe = append(fe, field("card.lessons", "按课时销售的课程须填写总课时 (a course needs its number of lessons)"))
 	}
 	switch {
 	case card.LessonsUsed < 0:
-		fe = append(fe, mediatorField("card.lessons_used", "已上课时不能为负数 (lessons used cannot be negative)"))
+		fe = append(fe, field("card.lessons_used", "已上课时不能为负数 (lessons used cannot be negative)"))
 	case card.LessonsUsed > card.Lessons:
-		fe = append(fe, mediatorField("card.lessons_used", fmt.Sprintf("已上课时 %d 大于总课时 %d (more lessons used than bought)",
-			card.LessonsUsed, card.Lessons)))
+		fe = append(fe, field("card.lessons_used",
+			fmt.Sprintf("已上课时 %d 大于总课时 %d (more lessons used than bought)", card.LessonsUsed, card.Lessons)))
 	}
 
 	bought, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(card.BoughtOn), workday.Zone)
 	switch {
 	case err != nil:
-		fe = append(fe, mediatorField("card.bought_on", "购卡日期应为 2006-01-02 格式的日期 (bought_on is not a date)"))
+		fe = append(fe, field("card.bought_on", "购卡日期应为 2006-01-02 格式的日期 (bought_on is not a date)"))
 	case bought.After(workday.Day(asOf)):
-		fe = append(fe, mediatorField("card.bought_on", fmt.Sprintf("购卡日期 %s 晚于测算日 %s (bought_on is in the future)",
+		fe = append(fe, field("card.bought_on", fmt.Sprintf("购卡日期 %s 晚于测算日 %s (bought_on is in the future)",
 			card.BoughtOn, workday.Day(asOf).Format(time.DateOnly))))
 	}
 	return bought, fe

@@ -219,8 +219,9 @@ func TestComputeRefund_Invalid(t *testing.T) {
 		{"negative amounts", func(c *Card) { c.PaidFen, c.UsedFen = -1, -5 }, -1,
 			[]string{"card.paid_fen", "card.used_fen", "claim_fen"}},
 		{"used more than the face value", func(c *Card) { c.UsedFen = 100001 }, 0, []string{"card.used_fen"}},
-		{"used more than paid on a card without a face value", func(c *Card) { c.FaceValueFen, c.UsedFen = 0, 80001 }, 0,
-			[]string{"card.used_fen"}},
+		{"used more than paid on a card without a face value", func(c *Card) {
+			c.FaceValueFen, c.UsedFen = 0, 80001
+		}, 0, []string{"card.used_fen"}},
 		{"more lessons used than bought", func(c *Card) { c.Kind, c.Lessons, c.LessonsUsed = CardCourse, 10, 11 }, 0,
 			[]string{"card.lessons_used"}},
 		{"course without lessons", func(c *Card) { c.Kind = CardCourse }, 0, []string{"card.lessons"}},

@@ -17,9 +17,9 @@ type Outcome string
 const (
 	OutcomeAgreement   Outcome = "agreement"    // an agreement was signed
 	OutcomeNoAgreement Outcome = "no_agreement" // mediation ended without agreement
-	OutcomeWithdrawn   Outcome = "withdrawn"
-	OutcomeReferred    Outcome = "referred"
-	OutcomeClosed      Outcome = "closed" // closed otherwise
+	OutcomeWithdrawn   Outcome = "withdrawn"    // the consumer withdrew
+	OutcomeReferred    Outcome = "referred"     // referred on: arbitration, litigation, enforcement, court confirmation
+	OutcomeClosed      Outcome = "closed"       // closed otherwise
 )
 
 // Ratio is a share shown with its numerator and denominator, as 3 / 4（75.0%）.
@@ -80,7 +80,7 @@ var finishedStates = []State{StateAgreement, StateEnded, StateWithdrawn, StateRe
 func (s *Service) BodyStats(ctx context.Context, from, to time.Time) ([]BodyStat, error) {
 	const op = "mediation.BodyStats"
 	if !from.Before(to) {
-		return nil, errs.Fields(op, mediatorField("to", "统计区间的结束须晚于开始 (to must be after from)"))
+		return nil, errs.Fields(op, field("to", "统计区间的结束须晚于开始 (to must be after from)"))
 	}
 	bodies, err := s.store.ListBodies(ctx)
 	if err != nil {
