@@ -57,14 +57,9 @@ func mediationStaff(c *fiber.Ctx) bool {
 	return u != nil && (u.Role == user.Regulator || u.Role == user.Supervisor)
 }
 
-// mediationNow is the mediation service's clock when it shows it, else the wall clock: the
-// console's defaults (today's refund, the statistics' year, a session's time) follow it.
-func (s *server) mediationNow() time.Time {
-	if n, ok := any(s.Mediation).(interface{ Now() time.Time }); ok {
-		return n.Now()
-	}
-	return time.Now()
-}
+// mediationNow is the mediation service's clock: the console's defaults (today's refund, the
+// statistics' year, a session's time) follow it.
+func (s *server) mediationNow() time.Time { return s.Mediation.Now() }
 
 // parseYuanInput reads an amount typed in yuan as fen; "" is zero unless required. The
 // message says what is wrong: a sign, too many decimals, or not a number.

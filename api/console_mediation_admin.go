@@ -12,7 +12,6 @@ import (
 
 	"prepaidreg/internal/chart"
 	"prepaidreg/internal/errs"
-	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
 	"prepaidreg/mediation"
 	"prepaidreg/registry"
@@ -223,27 +222,6 @@ func (s *server) registerMediatorForm(c *fiber.Ctx) error {
 		return s.bodiesRefused(c, "mediator", form, err)
 	}
 	return bodiesDoneRedirect(c, "mediator")
-}
-
-// checkMediatorAccount refuses a username that is not a user account with the mediator
-// role: the module cannot see accounts, so the console checks (mediation.MediatorInput).
-func (s *server) checkMediatorAccount(c *fiber.Ctx, username string) error {
-	users, err := s.Users.List(c.UserContext())
-	if err != nil {
-		return err
-	}
-	i := slices.IndexFunc(users, func(u user.User) bool { return u.Username == username })
-	switch {
-	case username == "":
-		return errs.Fields("api.registerMediator", errs.FieldError{Field: "username", Message: "必填 (required)"})
-	case i < 0:
-		return errs.Fields("api.registerMediator", errs.FieldError{Field: "username",
-			Message: "没有这个用户账号，请先由管理员创建调解员账号 (no such user account)"})
-	case users[i].Role != user.Mediator:
-		return errs.Fields("api.registerMediator", errs.FieldError{Field: "username",
-			Message: "该账号的角色不是调解员（" + users[i].Role.Label() + "） (the account is not a mediator)"})
-	}
-	return nil
 }
 
 func (s *server) recordConflictForm(c *fiber.Ctx) error {
