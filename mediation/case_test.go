@@ -442,8 +442,12 @@ func TestService_Assign(t *testing.T) {
 		assert.Empty(t, c.Mediator)
 		last := c.Timeline[len(c.Timeline)-1]
 		assert.Equal(t, "recuse", last.What)
-		assert.Equal(t, "调解员 wang 回避：与消费者系亲属关系", last.Note)
+		assert.Equal(t, withheld, last.Note, "wang no longer works the case: notes are withheld")
 		assert.Equal(t, "张*", c.Claims[0].ConsumerName, "wang no longer works the case")
+		staffView, err := f.svc.Case(ctx, clerk, c.ID)
+		require.NoError(t, err)
+		last = staffView.Timeline[len(staffView.Timeline)-1]
+		assert.Equal(t, "调解员 wang 回避：与消费者系亲属关系", last.Note, "the reason is kept")
 
 		q, err := f.svc.Queue(ctx, zhao, QueueQuery{})
 		require.NoError(t, err)
