@@ -29,6 +29,8 @@ type fixture struct {
 	log *audit.Log
 	db  *mongo.Database
 	now time.Time
+	// made counts the enterprises put on file.
+	made int
 }
 
 func newFixture(t testing.TB) *fixture {
@@ -74,13 +76,14 @@ func (f *fixture) enterprises(t testing.TB, n int) []registry.USCC {
 	codes := make([]registry.USCC, n)
 	docs := make([]any, n)
 	for i := range codes {
-		codes[i] = uscc(t, i)
+		codes[i] = uscc(t, f.made+i)
 		docs[i] = registry.Enterprise{USCC: codes[i], Name: fmt.Sprintf("测试健身%03d有限公司", i), Aliases: []string{},
 			District: "110105", Street: "望京街道", Industry: registry.IndustryFitness, Status: registry.StatusOperating,
 			Stores: []registry.Shop{}, Version: 1, CreatedAt: f.now, UpdatedAt: f.now}
 	}
 	_, err := f.db.Collection(registry.EnterprisesCollection).InsertMany(context.Background(), docs)
 	require.NoError(t, err)
+	f.made += n
 	return codes
 }
 
