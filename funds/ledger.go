@@ -21,10 +21,16 @@ const (
 // entry first posted and replayed true, across restarts too; with another body it is refused.
 // An entry the rules refuse writes nothing.
 //
-// The account's lock is held from the read to the audit record. The entry is stored first,
-// the account's cached balances after it; a crash between the two leaves an entry beyond the
-// account's applied sequence, which the next posting (or Reconcile) applies before anything
-// else.
+// The entry is stored first, the account's cached balances after it, under the account's
+// lock. A crash between the two leaves an entry beyond the account's applied sequence. The
+// next posting meets it as a taken sequence number (the unique index on account and
+// sequence), or, when the rules refuse that posting, looks for it before answering; either
+// way it applies such entries first and judges its own entry after them. Reconcile applies
+// them too.
+//
+// A posting costs a fixed number of commands whatever the ledger's length: the entry and the
+// account are read by _id, the entry inserted, the account replaced, the audit records
+// appended. On the embedded store any other query of the entries reads every entry.
 func (s *Service) PostEntry(
 	ctx context.Context,
 	actor audit.Actor,
@@ -45,61 +51,84 @@ func (s *Service) PostEntry(
 	}
 	id := accountID + ":" + idempotencyKey
 
-	// Load the account and, in one more read, the ledger around this entry.
+	// A key seen before answers with its first entry, whatever has changed since. Entries
+	// are immutable, so this needs no lock.
+	prior, err := s.store.GetEntry(ctx, id)
+	if err == nil {
+		return replay(op, prior, hash)
+	}
+	if !errs.Is(err, errs.NotFound) {
+		return nil, false, err
+	}
+
 	defer store.LockDocument(AccountsCollection, accountID)()
 	a, err := s.store.GetAccount(ctx, accountID)
 	if err != nil {
 		return nil, false, err
 	}
-	st, err := s.store.PostingState(ctx, accountID, id, a.AppliedSeq, in.Corrects)
-	if err != nil {
-		return nil, false, err
-	}
-	if len(st.Pending) > 0 {
-		if err := s.applyPending(ctx, a, st.Pending); err != nil {
+	e := &Entry{ID: id, AccountID: a.ID, Currency: in.Currency, Reference: in.Reference,
+		OccurredAt: in.OccurredAt, Corrects: in.Corrects, Plan: in.Plan, IdempotencyKey: idempotencyKey,
+		BodyHash: hash, PostedAt: now, PostedBy: actor.Username}
+	for attempt := 0; ; attempt++ {
+		// Check the rules against the account as it stands, and store the entry.
+		effect, err := s.checkPosting(ctx, op, a, in, e)
+		if err == nil {
+			e.Seq = a.AppliedSeq + 1
+			if err = s.store.InsertEntry(ctx, e); err == nil {
+				return e, false, s.applyPosted(ctx, op, actor, a, e, effect)
+			}
+			if !errs.Is(err, errs.Conflict) {
+				return nil, false, err
+			}
+			// Another process may have posted the same key since we looked.
+			if prior, gerr := s.store.GetEntry(ctx, id); gerr == nil {
+				return replay(op, prior, hash)
+			}
+		}
+
+		// Refused, or the sequence number is taken: a posting that stopped may have left
+		// entries beyond the applied sequence. Apply them and judge the entry again.
+		if attempt > 0 {
+			return nil, false, err
+		}
+		caught, cerr := s.catchUp(ctx, a)
+		if cerr != nil {
+			return nil, false, cerr
+		}
+		if !caught {
 			return nil, false, err
 		}
 	}
+}
 
-	// A key seen before answers with its first entry, whatever has changed since.
-	if st.Existing != nil {
-		return replay(op, st.Existing, hash)
+// catchUp applies the entries stored beyond a's applied sequence, if any, and reports
+// whether there were some. The caller holds the account's lock.
+func (s *Service) catchUp(ctx context.Context, a *Account) (bool, error) {
+	pending, err := s.store.EntriesOf(ctx, a.ID, a.AppliedSeq, 0)
+	if err != nil || len(pending) == 0 {
+		return false, err
 	}
+	return true, s.applyPending(ctx, a, pending)
+}
 
-	// Check the rules against the account as it stands.
-	in, effect, err := s.checkPosting(op, a, in, st)
-	if err != nil {
-		return nil, false, err
-	}
-
-	// Store the entry, then the balances it moves.
-	e := &Entry{ID: id, AccountID: a.ID, Seq: a.AppliedSeq + 1, Type: in.Type, AmountFen: in.AmountFen,
-		Currency: in.Currency, Reference: in.Reference, OccurredAt: in.OccurredAt, Corrects: in.Corrects,
-		Plan: in.Plan, IdempotencyKey: idempotencyKey, BodyHash: hash, PostedAt: now, PostedBy: actor.Username}
-	if err := s.store.InsertEntry(ctx, e); err != nil {
-		// Another process may have posted the same key between our read and our insert.
-		if prior, gerr := s.store.GetEntry(ctx, id); gerr == nil {
-			return replay(op, prior, hash)
-		}
-		return nil, false, err
-	}
+// applyPosted moves the account's cached balances by a stored entry's effect and records the
+// entry and the account's new version. The caller holds the account's lock.
+func (s *Service) applyPosted(ctx context.Context, op string, actor audit.Actor, a *Account, e *Entry, effect Effect) error {
 	balancesOf(a).add(effect, e.Seq).setOn(a)
 	a.Version++
-	a.UpdatedAt = now
+	a.UpdatedAt = e.PostedAt
 	if err := s.store.UpdateAccount(ctx, a); err != nil {
-		return nil, false, errs.Wrap(errs.KindOf(err), op, err)
+		return errs.Wrap(errs.KindOf(err), op, err)
 	}
-
-	// Record the entry and the account's new version.
-	_, err = s.audit.AppendMany(ctx, []audit.Entry{
+	_, err := s.audit.AppendMany(ctx, []audit.Entry{
 		{Actor: actor, Action: "fund_entry.post", Target: e.target(), Change: map[string]any{"entry": e}},
 		{Actor: actor, Action: "fund_account.balance", Target: a.target(), Version: a.Version,
 			Change: balanceChange(a, e.ID)},
 	})
 	if err != nil {
-		return nil, false, errs.Wrap(errs.Internal, op, err)
+		return errs.Wrap(errs.Internal, op, err)
 	}
-	return e, false, nil
+	return nil
 }
 
 // replay answers a key used before: with its entry when the body is the same.
@@ -116,11 +145,11 @@ func balanceChange(a *Account, entries ...string) map[string]any {
 		"outstanding_fen": a.OutstandingFen, "released_fen": a.ReleasedFen}
 }
 
-// checkPosting applies the ledger's rules to an entry about to be posted to a and returns it
-// completed, with its effect on the balances.
-func (s *Service) checkPosting(op string, a *Account, in EntryInput, st *PostingState) (EntryInput, Effect, error) {
+// checkPosting applies the ledger's rules to an entry about to be posted to a, completes e
+// with its type and amount, and returns its effect on the balances.
+func (s *Service) checkPosting(ctx context.Context, op string, a *Account, in EntryInput, e *Entry) (Effect, error) {
 	if a.State != AccountOpen {
-		return in, Effect{}, errs.E(errs.Conflict, op, "账户已销户，不能入账 (the account is closed)")
+		return Effect{}, errs.E(errs.Conflict, op, "账户已销户，不能入账 (the account is closed)")
 	}
 	// A frozen account takes nothing but refunds to consumers paid under a refund plan.
 	// Refund plans are later work: for now any named plan is taken as approved.
@@ -129,44 +158,53 @@ func (s *Service) checkPosting(op string, a *Account, in EntryInput, st *Posting
 		if a.Freeze != nil {
 			reason = "（" + a.Freeze.Reason + "）"
 		}
-		return in, Effect{}, errs.E(errs.Conflict, op, "账户已冻结"+reason+"，除退款计划内的退款外不能入账或划转 "+
+		return Effect{}, errs.E(errs.Conflict, op, "账户已冻结"+reason+"，除退款计划内的退款外不能入账或划转 "+
 			"(the account is frozen; only refunds under a refund plan pass)")
 	}
 
 	effect := effectOf(in.Type, in.AmountFen)
 	if in.Type == EntryCorrection {
 		var err error
-		if in, effect, err = correction(op, in, st); err != nil {
-			return in, Effect{}, err
+		if in.AmountFen, effect, err = s.correction(ctx, op, a, in); err != nil {
+			return Effect{}, err
 		}
 	}
 	before := balancesOf(a)
 	after := before.add(effect, before.AppliedSeq+1)
 	if err := s.checkBalances(op, a, in, before, after); err != nil {
-		return in, Effect{}, err
+		return Effect{}, err
 	}
-	return in, effect, nil
+	e.Type, e.AmountFen = in.Type, in.AmountFen
+	return effect, nil
 }
 
 // correction checks that a correction names an entry of this account that is neither a
-// correction nor corrected already, and returns its effect: the corrected entry's, negated.
-func correction(op string, in EntryInput, st *PostingState) (EntryInput, Effect, error) {
-	c := st.Corrected
-	switch {
-	case c == nil:
-		return in, Effect{}, errs.Fields(op, field("corrects", "本账户没有这条记录："+in.Corrects+" (no such entry on this account)"))
-	case c.Type == EntryCorrection:
-		return in, Effect{}, errs.Fields(op, field("corrects", "更正记录不能再被更正；请按正确金额另行入账 "+
+// correction nor corrected already, and returns its amount and effect: the corrected entry's
+// amount, and its effect negated.
+func (s *Service) correction(ctx context.Context, op string, a *Account, in EntryInput) (int64, Effect, error) {
+	c, err := s.store.GetEntry(ctx, in.Corrects)
+	if errs.Is(err, errs.NotFound) || (err == nil && c.AccountID != a.ID) {
+		return 0, Effect{}, errs.Fields(op, field("corrects", "本账户没有这条记录："+in.Corrects+" (no such entry on this account)"))
+	}
+	if err != nil {
+		return 0, Effect{}, err
+	}
+	if c.Type == EntryCorrection {
+		return 0, Effect{}, errs.Fields(op, field("corrects", "更正记录不能再被更正；请按正确金额另行入账 "+
 			"(a correction cannot be corrected; post the right amount as a new entry)"))
-	case len(st.Corrections) > 0:
-		return in, Effect{}, errs.Fields(op, field("corrects", "该记录已被 "+st.Corrections[0].ID+" 更正 "+
-			"(the entry is already corrected)"))
-	case in.AmountFen != 0 && in.AmountFen != c.AmountFen:
-		return in, Effect{}, errs.Fields(op, field("amount_fen", fmt.Sprintf(
+	}
+	done, err := s.store.CorrectionsOf(ctx, a.ID, c.ID)
+	if err != nil {
+		return 0, Effect{}, err
+	}
+	if len(done) > 0 {
+		return 0, Effect{}, errs.Fields(op, field("corrects", "该记录已被 "+done[0].ID+" 更正 (the entry is already corrected)"))
+	}
+	if in.AmountFen != 0 && in.AmountFen != c.AmountFen {
+		return 0, Effect{}, errs.Fields(op, field("amount_fen", fmt.Sprintf(
 			"更正冲销原记录的全部金额 %s 元 (a correction reverses the whole %s yuan)", money.Yuan(c.AmountFen), money.Yuan(c.AmountFen))))
 	}
-	in.AmountFen = c.AmountFen
-	return in, effectOf(c.Type, c.AmountFen).negate(), nil
+	return c.AmountFen, effectOf(c.Type, c.AmountFen).negate(), nil
 }
 
 // checkBalances refuses an entry that would take a balance where it may not go.

@@ -305,8 +305,37 @@ func TestService_PostEntryRecoversUnappliedEntry(t *testing.T) {
 	assert.EqualValues(t, 40_000, acct.HeldFen)
 	assert.EqualValues(t, 3, acct.AppliedSeq)
 
+	// Another lost deposit; a posting the rules pass as they stand meets its sequence number
+	// taken, applies it and takes the next.
+	lost2 := lost
+	lost2.ID, lost2.Seq, lost2.IdempotencyKey = a.ID+":lost-2", 4, "lost-2"
+	require.NoError(t, f.st.InsertEntry(ctx, &lost2))
+	e = f.post(t, a.ID, "after", EntryDeposit, 1)
+	assert.EqualValues(t, 5, e.Seq)
+	acct = f.get(t, a.ID)
+	assert.EqualValues(t, 90_001, acct.HeldFen)
+	assert.EqualValues(t, 5, acct.AppliedSeq)
+
 	n, err := f.svc.Reconcile(ctx)
 	require.NoError(t, err)
 	assert.Zero(t, n)
+	verifyTrail(t, f.log)
+}
+
+func TestService_ReconcileAppliesUnappliedEntry(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.account(t)
+	f.post(t, a.ID, "s", EntrySale, 100_000)
+	lost := Entry{ID: a.ID + ":lost", AccountID: a.ID, Seq: 2, Type: EntryDeposit, AmountFen: 50_000,
+		Currency: Currency, OccurredAt: f.now.UTC(), IdempotencyKey: "lost", PostedAt: f.now.UTC(), PostedBy: "zhao"}
+	require.NoError(t, f.st.InsertEntry(ctx, &lost))
+
+	n, err := f.svc.Reconcile(ctx)
+	require.NoError(t, err)
+	assert.Equal(t, 1, n)
+	got := f.get(t, a.ID)
+	assert.EqualValues(t, 50_000, got.HeldFen)
+	assert.EqualValues(t, 2, got.AppliedSeq)
 	verifyTrail(t, f.log)
 }

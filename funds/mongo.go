@@ -3,7 +3,6 @@ package funds
 import (
 	"context"
 	"errors"
-	"slices"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -128,49 +127,18 @@ func (s *MongoStore) findAccounts(ctx context.Context, op string, filter bson.M)
 	return out, nil
 }
 
-// PostingState implements Store with one query: on the embedded store every query scans the
-// collection, so asking four questions at once costs one scan instead of four.
-func (s *MongoStore) PostingState(
-	ctx context.Context,
-	accountID, entryID string,
-	appliedSeq int64,
-	corrects string,
-) (*PostingState, error) {
-	const op = "funds.PostingState"
-	or := bson.A{
-		bson.M{"_id": entryID},
-		bson.M{"account_id": accountID, "seq": bson.M{"$gt": appliedSeq}},
-	}
-	if corrects != "" {
-		or = append(or, bson.M{"_id": corrects}, bson.M{"account_id": accountID, "corrects": corrects})
-	}
-	cur, err := s.entries.Find(ctx, bson.M{"$or": or})
+// CorrectionsOf implements Store.
+func (s *MongoStore) CorrectionsOf(ctx context.Context, accountID, id string) ([]Entry, error) {
+	const op = "funds.CorrectionsOf"
+	cur, err := s.entries.Find(ctx, bson.M{"corrects": id, "account_id": accountID})
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
-	var found []Entry
-	if err := cur.All(ctx, &found); err != nil {
+	out := []Entry{}
+	if err := cur.All(ctx, &out); err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
-
-	st := &PostingState{}
-	for i := range found {
-		e := &found[i]
-		if e.ID == entryID {
-			st.Existing = e
-		}
-		if e.AccountID == accountID && e.Seq > appliedSeq {
-			st.Pending = append(st.Pending, *e)
-		}
-		if corrects != "" && e.ID == corrects && e.AccountID == accountID {
-			st.Corrected = e
-		}
-		if corrects != "" && e.Corrects == corrects && e.AccountID == accountID {
-			st.Corrections = append(st.Corrections, *e)
-		}
-	}
-	slices.SortFunc(st.Pending, func(a, b Entry) int { return int(a.Seq - b.Seq) })
-	return st, nil
+	return out, nil
 }
 
 // InsertEntry implements Store.

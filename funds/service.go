@@ -32,32 +32,19 @@ type Store interface {
 	// AllAccounts returns every account.
 	AllAccounts(ctx context.Context) ([]Account, error)
 
-	// PostingState returns, in one read, what posting to the account needs besides the
-	// account: the entry with id entryID if it exists, the entries with a sequence above
-	// appliedSeq, the entry corrects names and the entries that already correct it.
-	PostingState(ctx context.Context, accountID, entryID string, appliedSeq int64, corrects string) (*PostingState, error)
-	// InsertEntry stores a new entry; a taken id or sequence is a Conflict.
+	// InsertEntry stores a new entry; a taken id, or a sequence number the account already
+	// has, is a Conflict.
 	InsertEntry(ctx context.Context, e *Entry) error
 	// GetEntry returns one entry; a missing one is NotFound.
 	GetEntry(ctx context.Context, id string) (*Entry, error)
 	// EntriesOf returns the account's entries with a sequence above afterSeq, in sequence
 	// order, at most limit of them (0: all).
 	EntriesOf(ctx context.Context, accountID string, afterSeq int64, limit int) ([]Entry, error)
+	// CorrectionsOf returns the account's entries that correct the entry id.
+	CorrectionsOf(ctx context.Context, accountID, id string) ([]Entry, error)
 	// EachEntry calls fn for every entry of every account, in no particular order, with the
 	// fields the balances are computed from.
 	EachEntry(ctx context.Context, fn func(e *Entry) error) error
-}
-
-// PostingState is what PostEntry reads of the ledger under the account's lock.
-type PostingState struct {
-	// Existing is the entry with the idempotency key's id, if one was posted.
-	Existing *Entry
-	// Pending are entries stored beyond the account's applied sequence, in sequence order.
-	Pending []Entry
-	// Corrected is the entry a correction names, if it exists on this account.
-	Corrected *Entry
-	// Corrections are the entries that already correct it.
-	Corrections []Entry
 }
 
 // Auditor records changes.
