@@ -85,7 +85,7 @@ func TestService_ConcurrentPostingOnce(t *testing.T) {
 	assert.Equal(t, wantOutstanding, got.OutstandingFen)
 	assert.EqualValues(t, total, got.AppliedSeq)
 
-	entries, err := f.svc.Entries(ctx, a.ID, 0, maxEntryPage)
+	entries, err := f.st.EntriesOf(ctx, a.ID, 0, 0)
 	require.NoError(t, err)
 	for i, e := range entries {
 		require.EqualValues(t, i+1, e.Seq, "sequence numbers without gaps")

@@ -32,7 +32,9 @@ func NewMongoStore(db *mongo.Database) *MongoStore {
 	return &MongoStore{accounts: db.Collection(AccountsCollection), entries: db.Collection(EntriesCollection)}
 }
 
-// EnsureIndexes creates the indexes the module's queries use.
+// EnsureIndexes creates the indexes the module's queries use. The unique index on an entry's
+// account and sequence is a rule, not a speed-up: it is how a posting finds an entry a stopped
+// posting left unapplied, so EnsureIndexes must run before the service takes entries.
 func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
 	err := store.EnsureIndexes(ctx, s.accounts,
 		mongo.IndexModel{Keys: bson.D{{Key: "uscc", Value: 1}, {Key: "created_at", Value: 1}}},

@@ -105,6 +105,20 @@ func TestService_FundsSummary(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, registry.RiskSignals{HeldFen: 300_000, RequiredFen: 500_001}, sig, "cover counts as held")
 
+	// The registry's score takes the coverage in: 300,000 of 500,001 covered.
+	f.reg.SetSignals(f.svc)
+	scored, err := f.reg.Rescore(ctx, codes[:1])
+	require.NoError(t, err)
+	require.Len(t, scored, 1)
+	var factor registry.Factor
+	for _, fc := range scored[0].Factors {
+		if fc.Name == registry.FactorFundCoverage {
+			factor = fc
+		}
+	}
+	assert.InDelta(t, 1-300_000.0/500_001, factor.Value, 1e-3)
+	assert.Contains(t, factor.Explanation, "60%")
+
 	none, err := f.svc.FundsSummary(ctx, codes[1])
 	require.NoError(t, err)
 	assert.Zero(t, none.Accounts)
