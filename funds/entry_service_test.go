@@ -272,6 +272,12 @@ func TestService_Reconcile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Zero(t, n, "nothing left to fix")
 
+	// Balances seen before a posting completed are not trusted: the entries are read again.
+	off, err := f.svc.reconcileAccount(ctx, a.ID, got.Version-1, Balances{HeldFen: 1})
+	require.NoError(t, err)
+	assert.False(t, off)
+	assert.EqualValues(t, 200_000, f.get(t, a.ID).HeldFen)
+
 	page, err := f.log.List(ctx, audit.Query{Target: "fund_account/" + a.ID, Latest: true, Limit: 1})
 	require.NoError(t, err)
 	require.Len(t, page.Records, 1)
