@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"prepaidreg/enforcement"
+	"prepaidreg/funds"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/errs"
 	"prepaidreg/internal/user"
@@ -86,6 +87,7 @@ var VersionedCollections = []audit.Versioned{
 	{Collection: mediation.CasesCollection, Kind: "mediation_case"},
 	{Collection: mediation.BodiesCollection, Kind: "mediation_body"},
 	{Collection: mediation.MediatorsCollection, Kind: "mediator"},
+	{Collection: funds.AccountsCollection, Kind: "fund_account"},
 }
 
 func (s *server) verifyAudit(c *fiber.Ctx) error {

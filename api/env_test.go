@@ -15,6 +15,7 @@ import (
 
 	"prepaidreg/api"
 	"prepaidreg/enforcement"
+	"prepaidreg/funds"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/store/storetest"
@@ -37,6 +38,8 @@ type testEnv struct {
 	enforcement *enforcement.Service
 	// mediation is the dispute cases service; tests set its clock.
 	mediation *mediation.Service
+	// funds is the fund-supervision service.
+	funds *funds.Service
 	// tokens holds each role's API token; passwords are all testPassword.
 	tokens map[user.Role]string
 	// sessions holds console sessions signed in so far, by role.
@@ -75,8 +78,10 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	env.enforcement = enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, env.calendar.Calendar())
 	env.mediation = mediation.NewService(mediation.NewMongoStore(st.DB), log, reg, env.calendar.Calendar())
 	require.NoError(t, mediation.NewMongoStore(st.DB).EnsureIndexes(ctx))
-	reg.SetSignals(env.enforcement, env.mediation)
-	reg.SetRecords(env.enforcement, env.mediation)
+	env.funds = funds.NewService(funds.NewMongoStore(st.DB), log, reg, nil)
+	require.NoError(t, funds.NewMongoStore(st.DB).EnsureIndexes(ctx))
+	reg.SetSignals(env.enforcement, env.mediation, env.funds)
+	reg.SetRecords(env.enforcement, env.mediation, env.funds)
 	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
 		Enforcement: env.enforcement, Mediation: env.mediation})

@@ -71,3 +71,16 @@ func (s *Service) FundsSummary(ctx context.Context, uscc registry.USCC) (Summary
 	sum.Coverage = coverage(sum.HeldFen+sum.InsuredFen, sum.RequiredFen)
 	return sum, nil
 }
+
+var _ registry.Records = (*Service)(nil)
+
+// DossierRecords implements registry.Records: the dossier's funds section, the figures of the
+// enterprise's open accounts added together.
+func (s *Service) DossierRecords(ctx context.Context, uscc registry.USCC) (registry.DossierRecords, error) {
+	sum, err := s.FundsSummary(ctx, uscc)
+	if err != nil {
+		return registry.DossierRecords{}, err
+	}
+	sec := sum.Section()
+	return registry.DossierRecords{Funds: &sec}, nil
+}

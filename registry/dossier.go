@@ -172,6 +172,9 @@ func (s *Service) addRecords(ctx context.Context, code USCC, d *Dossier) error {
 		d.Interviews = append(d.Interviews, r.Interviews...)
 		d.Enforcement = append(d.Enforcement, r.Inspections...)
 		d.Mediation = append(d.Mediation, r.Mediation...)
+		if r.Funds != nil {
+			d.Funds = *r.Funds
+		}
 	}
 	sig, err := s.signals.RiskSignals(ctx, code)
 	if err != nil {

@@ -24,6 +24,8 @@ type DossierRecords struct {
 	Interviews  []DossierRecord
 	Inspections []DossierRecord
 	Mediation   []DossierRecord
+	// Funds is the supervised funds' summary, from the module that keeps them.
+	Funds *FundsSection
 }
 
 // Records is how the dossier learns of the other modules' records of an enterprise; the

@@ -114,5 +114,11 @@ func runReconcile(ctx context.Context, args []string, getenv func(string) string
 			c.Before.Total, c.After.Total, c.Before.Open, c.After.Open, c.Before.AmountFen, c.After.AmountFen)
 	}
 	fmt.Fprintf(stdout, "corrected: %d\n", len(corrections))
+
+	fixed, err := sys.funds.Reconcile(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "fund accounts rebuilt from their ledgers: %d corrected\n", fixed)
 	return nil
 }

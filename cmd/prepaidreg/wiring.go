@@ -6,6 +6,7 @@ import (
 	"log/slog"
 
 	"prepaidreg/enforcement"
+	"prepaidreg/funds"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/store"
 	"prepaidreg/internal/user"
@@ -23,6 +24,7 @@ type system struct {
 	calendar    *workday.Keeper
 	enforcement *enforcement.Service
 	mediation   *mediation.Service
+	funds       *funds.Service
 }
 
 // open opens the store cfg names, ensures every index, and builds the services.
@@ -53,8 +55,9 @@ func wire(st *store.Store) *system {
 	calendar := workday.NewKeeper(workday.Default(), st.DB, log)
 	enf := enforcement.NewService(enforcement.NewMongoStore(st.DB), log, reg, calendar.Calendar())
 	med := mediation.NewService(mediation.NewMongoStore(st.DB), log, reg, calendar.Calendar())
-	reg.SetSignals(enf, med)
-	reg.SetRecords(enf, med)
+	fnd := funds.NewService(funds.NewMongoStore(st.DB), log, reg, nil)
+	reg.SetSignals(enf, med, fnd)
+	reg.SetRecords(enf, med, fnd)
 	return &system{
 		store:       st,
 		audit:       log,
@@ -63,6 +66,7 @@ func wire(st *store.Store) *system {
 		calendar:    calendar,
 		enforcement: enf,
 		mediation:   med,
+		funds:       fnd,
 	}
 }
 
@@ -73,6 +77,7 @@ func (s *system) ensureIndexes(ctx context.Context) error {
 		registry.NewMongoStore(s.store.DB).EnsureIndexes,
 		enforcement.NewMongoStore(s.store.DB).EnsureIndexes,
 		mediation.NewMongoStore(s.store.DB).EnsureIndexes,
+		funds.NewMongoStore(s.store.DB).EnsureIndexes,
 	} {
 		if err := ensure(ctx); err != nil {
 			return fmt.Errorf("ensure indexes: %w", err)
