@@ -14,6 +14,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"prepaidreg/enforcement"
+	"prepaidreg/funds"
 	"prepaidreg/internal/audit"
 	"prepaidreg/internal/user"
 	"prepaidreg/internal/workday"
@@ -37,6 +38,8 @@ type Deps struct {
 	Enforcement *enforcement.Service
 	// Mediation keeps consumer dispute cases, mediation bodies and mediators.
 	Mediation *mediation.Service
+	// Funds keeps supervised accounts and their ledgers.
+	Funds *funds.Service
 	// Calendar keeps the working-day calendar in force.
 	Calendar *workday.Keeper
 	// SecureCookies marks cookies Secure; set it when the server is reached over HTTPS.

@@ -84,7 +84,7 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	reg.SetRecords(env.enforcement, env.mediation, env.funds)
 	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
-		Enforcement: env.enforcement, Mediation: env.mediation})
+		Enforcement: env.enforcement, Mediation: env.mediation, Funds: env.funds})
 	return env
 }
 

@@ -61,6 +61,7 @@ func runServe(ctx context.Context, args []string, getenv func(string) string, st
 		Logger: logger, Store: sys.store, Registry: sys.registry, Users: sys.users, Audit: sys.audit, Calendar: sys.calendar,
 		Enforcement:   sys.enforcement,
 		Mediation:     sys.mediation,
+		Funds:         sys.funds,
 		SecureCookies: cfg.SecureCookies, Public: api.PublicOptions{Context: ctx},
 	})
 	ln, err := net.Listen("tcp", cfg.Addr)
