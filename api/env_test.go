@@ -82,6 +82,7 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	require.NoError(t, funds.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	reg.SetSignals(env.enforcement, env.mediation, env.funds)
 	reg.SetRecords(env.enforcement, env.mediation, env.funds)
+	reg.SetListedHook(env.funds.FreezeOnBlackList)
 	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
 		Enforcement: env.enforcement, Mediation: env.mediation, Funds: env.funds})

@@ -54,3 +54,41 @@ func TestFunds_FiguresReachTheDossierAndScore(t *testing.T) {
 	_, contribution := d.factor("fund_coverage")
 	assert.Positive(t, contribution, "a deposit of a quarter of what is required moves the score")
 }
+
+// TestFunds_BlackListingAsGoneFreezesTheAccounts publishes a black-list entry on the art. 8
+// ground through the API: the enterprise's supervised account is frozen, and a release is
+// refused; a grey entry for another enterprise freezes nothing.
+func TestFunds_BlackListingAsGoneFreezesTheAccounts(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	actor := audit.Actor{Username: "fund1", Role: string(user.FundOfficer), Via: "api"}
+	gone := env.createEnterprise("MA01FD010", nil)
+	other := env.createEnterprise("MA01FD011", nil)
+	open := func(uscc, number string) string {
+		t.Helper()
+		a, err := env.funds.OpenAccount(ctx, actor, funds.FundAccountInput{USCC: uscc, Bank: "北京银行",
+			Branch: "朝阳支行", AccountNumber: number, AgreementDate: "2026-06-01"})
+		require.NoError(t, err)
+		return a.ID
+	}
+	goneAccount := open(gone, "6222000011113333")
+	otherAccount := open(other, "6222000011114444")
+
+	grey := env.postEntry(t, user.Regulator, "/api/v1/list-entries", greyManual(other), http.StatusCreated)
+	env.postEntry(t, user.Supervisor, "/api/v1/list-entries/"+grey.ID+"/approve", nil, http.StatusOK)
+	black := env.postEntry(t, user.Regulator, "/api/v1/list-entries", blackOnGround(gone), http.StatusCreated)
+	env.postEntry(t, user.Supervisor, "/api/v1/list-entries/"+black.ID+"/approve", nil, http.StatusOK)
+
+	a, err := env.funds.Account(ctx, goneAccount)
+	require.NoError(t, err)
+	require.True(t, a.Frozen, "the enterprise black-listed as gone has its account frozen")
+	assert.Contains(t, a.Freeze.Reason, "列入严重违法失信名单")
+	assert.Equal(t, "system", a.Freeze.By)
+	_, _, err = env.funds.PostEntry(ctx, actor, goneAccount, "release-1",
+		funds.EntryInput{Type: funds.EntryRelease, AmountFen: 1, Reference: "R-1"})
+	require.Error(t, err, "no release passes a frozen account")
+
+	b, err := env.funds.Account(ctx, otherAccount)
+	require.NoError(t, err)
+	assert.False(t, b.Frozen, "a grey entry freezes nothing")
+}

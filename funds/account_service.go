@@ -177,3 +177,30 @@ func (s *Service) record(ctx context.Context, actor audit.Actor, action string, 
 		Version: a.Version, Change: change})
 	return err
 }
+
+// FreezeOnBlackList freezes every open account of an enterprise just black-listed for taking
+// prepayments and vanishing (《市场监督管理严重违法失信名单管理办法》 art. 8): no release may
+// pass while what is held waits to be shared among its consumers. Other list entries change
+// nothing. It implements registry.ListedHook; the system is the actor, the decision the reason.
+func (s *Service) FreezeOnBlackList(ctx context.Context, e registry.ListEntry) error {
+	if e.Kind != registry.ListBlack || e.LegalBasisCode != registry.BasisAbsconded {
+		return nil
+	}
+	accounts, err := s.store.AccountsOf(ctx, e.USCC)
+	if err != nil {
+		return err
+	}
+	reason := []rune("列入严重违法失信名单（" + e.DecisionNumber + "）：" + e.Reason)
+	if len(reason) > 500 {
+		reason = reason[:500]
+	}
+	for _, a := range accounts {
+		if a.State != AccountOpen || a.Frozen {
+			continue
+		}
+		if _, err := s.Freeze(ctx, audit.System, a.ID, a.Version, string(reason)); err != nil {
+			return err
+		}
+	}
+	return nil
+}

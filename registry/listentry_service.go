@@ -314,8 +314,20 @@ func (s *Service) Approve(ctx context.Context, actor audit.Actor, id, note strin
 	if _, err := s.Rescore(ctx, []USCC{e.USCC}); err != nil {
 		return e, err
 	}
+	if s.listedHook != nil {
+		if err := s.listedHook(ctx, *e); err != nil {
+			return e, err
+		}
+	}
 	return e, nil
 }
+
+// ListedHook is told of an entry just published, after the fact: the funds module freezes the
+// supervised accounts of an enterprise black-listed as gone.
+type ListedHook func(ctx context.Context, e ListEntry) error
+
+// SetListedHook sets the function told of each entry published.
+func (s *Service) SetListedHook(h ListedHook) { s.listedHook = h }
 
 // reviewAt is when an entry listed at listed comes up for review: after the grey review
 // period, or at the end of a black entry's three years. Months and years count in

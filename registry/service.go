@@ -44,6 +44,7 @@ type Service struct {
 	signals    Signals
 	records    []Records
 	levelHook  RiskLevelHook
+	listedHook ListedHook
 	lists      ListSettings
 	// publicationHook is told when the published lists change.
 	publicationHook func(ctx context.Context)

@@ -58,6 +58,7 @@ func wire(st *store.Store) *system {
 	fnd := funds.NewService(funds.NewMongoStore(st.DB), log, reg, nil)
 	reg.SetSignals(enf, med, fnd)
 	reg.SetRecords(enf, med, fnd)
+	reg.SetListedHook(fnd.FreezeOnBlackList)
 	return &system{
 		store:       st,
 		audit:       log,
