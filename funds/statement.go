@@ -33,8 +33,8 @@ const (
 type Statement struct {
 	Lines  []StatementEntry `json:"lines"`
 	Errors []RowError       `json:"errors"`
-	From   time.Time        `json:"from"`
-	To     time.Time        `json:"to"`
+	From   time.Time        `json:"from,omitzero"`
+	To     time.Time        `json:"to,omitzero"`
 }
 
 // StatementEntry is one line of a bank statement. Date is in Asia/Shanghai: the day, at
@@ -610,60 +610,59 @@ type Match struct {
 // What is left is unmatched. Each list is in date order.
 func MatchStatement(lines []StatementEntry, ledger []LedgerLine) Match {
 	bank := slices.Clone(lines)
-	slices.SortStableFunc(bank, stmtByDate)
+	slices.SortFunc(bank, stmtByDate)
 	books := slices.DeleteFunc(slices.Clone(ledger), func(l LedgerLine) bool { return l.AmountFen == 0 })
-	slices.SortStableFunc(books, ledgerByDate)
+	slices.SortFunc(books, ledgerByDate)
+
+	// Each pass looks ledger lines up by its key, earliest first, so that a file of many lines
+	// with one reference (a bank that writes 转账 as the 摘要 of every line) is matched in
+	// linear time.
+	byRefAmount := map[stmtKey]*stmtQueue{}
+	byRef := map[stmtKey]*stmtQueue{}
+	byDayAmount := map[stmtKey]*stmtQueue{}
+	unreferenced := map[stmtKey]*stmtQueue{} // by day and amount, ledger lines without a reference
+	for j, l := range books {
+		ref, day := stmtRefKey(l.Reference), stmtDay(l.OccurredAt).Unix()
+		if ref != "" {
+			stmtPush(byRefAmount, stmtKey{ref: ref, fen: l.AmountFen}, j)
+			stmtPush(byRef, stmtKey{ref: ref}, j)
+		} else {
+			stmtPush(unreferenced, stmtKey{day: day, fen: l.AmountFen}, j)
+		}
+		stmtPush(byDayAmount, stmtKey{day: day, fen: l.AmountFen}, j)
+	}
 
 	m := Match{Matched: []Pair{}, UnmatchedStatement: []StatementEntry{},
 		UnmatchedLedger: []LedgerLine{}, AmountMismatches: []Pair{}}
 	usedBank, usedBooks := make([]bool, len(bank)), make([]bool, len(books))
-	byRef := map[string][]int{}
-	for j, l := range books {
-		if k := stmtRefKey(l.Reference); k != "" {
-			byRef[k] = append(byRef[k], j)
+	pass := func(into *[]Pair, by MatchRule, find func(b StatementEntry) *stmtQueue) {
+		for i, b := range bank {
+			if usedBank[i] {
+				continue
+			}
+			if j, ok := find(b).next(usedBooks); ok {
+				usedBank[i], usedBooks[j] = true, true
+				*into = append(*into, Pair{Statement: b, Ledger: books[j], By: by})
+			}
 		}
-	}
-	pair := func(i, j int, by MatchRule, into *[]Pair) {
-		usedBank[i], usedBooks[j] = true, true
-		*into = append(*into, Pair{Statement: bank[i], Ledger: books[j], By: by})
 	}
 
 	// Pass 1: reference and amount.
-	for i, b := range bank {
-		for _, j := range byRef[stmtRefKey(b.Reference)] {
-			if !usedBooks[j] && books[j].AmountFen == b.AmountFen {
-				pair(i, j, MatchedByReference, &m.Matched)
-				break
-			}
-		}
-	}
-	// Pass 2: reference alone.
-	for i, b := range bank {
-		if usedBank[i] {
-			continue
-		}
-		for _, j := range byRef[stmtRefKey(b.Reference)] {
-			if !usedBooks[j] {
-				pair(i, j, MatchedByReference, &m.AmountMismatches)
-				break
-			}
-		}
-	}
+	pass(&m.Matched, MatchedByReference, func(b StatementEntry) *stmtQueue {
+		return byRefAmount[stmtKey{ref: stmtRefKey(b.Reference), fen: b.AmountFen}]
+	})
+	// Pass 2: reference alone, a different amount.
+	pass(&m.AmountMismatches, MatchedByReference, func(b StatementEntry) *stmtQueue {
+		return byRef[stmtKey{ref: stmtRefKey(b.Reference)}]
+	})
 	// Pass 3: amount and day, where one side has no reference.
-	for i, b := range bank {
-		if usedBank[i] {
-			continue
+	pass(&m.Matched, MatchedByAmountAndDay, func(b StatementEntry) *stmtQueue {
+		key := stmtKey{day: stmtDay(b.Date).Unix(), fen: b.AmountFen}
+		if stmtRefKey(b.Reference) == "" {
+			return byDayAmount[key]
 		}
-		for j, l := range books {
-			if usedBooks[j] || l.AmountFen != b.AmountFen || !stmtDay(l.OccurredAt).Equal(stmtDay(b.Date)) {
-				continue
-			}
-			if stmtRefKey(b.Reference) == "" || stmtRefKey(l.Reference) == "" {
-				pair(i, j, MatchedByAmountAndDay, &m.Matched)
-				break
-			}
-		}
-	}
+		return unreferenced[key]
+	})
 
 	for i, b := range bank {
 		if !usedBank[i] {
@@ -676,9 +675,44 @@ func MatchStatement(lines []StatementEntry, ledger []LedgerLine) Match {
 		}
 	}
 	byStatement := func(a, b Pair) int { return stmtByDate(a.Statement, b.Statement) }
-	slices.SortStableFunc(m.Matched, byStatement)
-	slices.SortStableFunc(m.AmountMismatches, byStatement)
+	slices.SortFunc(m.Matched, byStatement)
 	return m
+}
+
+// stmtKey is what a matching pass looks ledger lines up by.
+type stmtKey struct {
+	ref string
+	day int64 // the day's midnight in Asia/Shanghai, in Unix seconds
+	fen int64
+}
+
+// stmtQueue holds the indices of ledger lines in date order.
+type stmtQueue struct {
+	at  []int
+	pos int
+}
+
+func stmtPush(m map[stmtKey]*stmtQueue, k stmtKey, j int) {
+	q := m[k]
+	if q == nil {
+		q = &stmtQueue{}
+		m[k] = q
+	}
+	q.at = append(q.at, j)
+}
+
+// next returns the earliest line not yet paired. A nil queue has none.
+func (q *stmtQueue) next(used []bool) (int, bool) {
+	if q == nil {
+		return 0, false
+	}
+	for q.pos < len(q.at) && used[q.at[q.pos]] {
+		q.pos++
+	}
+	if q.pos == len(q.at) {
+		return 0, false
+	}
+	return q.at[q.pos], true
 }
 
 // stmtRefKey is a reference as it is compared.

@@ -689,3 +689,41 @@ func TestStatement_Reconcile(t *testing.T) {
 		{Day: stmtAt(21, 0), Row: 2, StatementFen: 10_833_477, LedgerFen: 10_833_477 - diff, DifferenceFen: diff},
 	}, got)
 }
+
+func TestMatchStatement_ManyLinesOfOneReference(t *testing.T) {
+	// A bank that writes 转账 as the 摘要 of every line: matching stays linear.
+	const n = 100_000
+	lines := make([]StatementEntry, n)
+	ledger := make([]LedgerLine, n)
+	for i := range n {
+		lines[i] = StatementEntry{Row: i + 2, Date: stmtAt(1+i%28, 0), Reference: "转账", AmountFen: int64(i%7 + 1)}
+		ledger[i] = LedgerLine{EntryID: fmt.Sprint(i), Reference: "转账", AmountFen: int64(i%7 + 1),
+			OccurredAt: stmtAt(1+i%28, 9)}
+	}
+	ledger[0].AmountFen = 1_000
+
+	m := MatchStatement(lines, ledger)
+
+	assert.Len(t, m.Matched, n-1)
+	assert.Len(t, m.AmountMismatches, 1)
+	assert.Empty(t, m.UnmatchedStatement)
+	assert.Empty(t, m.UnmatchedLedger)
+}
+
+func BenchmarkMatchStatement(b *testing.B) {
+	const n = 100_000
+	lines := make([]StatementEntry, n)
+	ledger := make([]LedgerLine, n)
+	for i := range n {
+		ref := fmt.Sprintf("REF-%d", i%1000)
+		if i%10 == 0 {
+			ref = ""
+		}
+		lines[i] = StatementEntry{Row: i + 2, Date: stmtAt(1+i%28, 0), Reference: ref, AmountFen: int64(i)}
+		ledger[i] = LedgerLine{EntryID: fmt.Sprint(i), Reference: fmt.Sprintf("REF-%d", i%1000),
+			AmountFen: int64(i), OccurredAt: stmtAt(1+i%28, 9)}
+	}
+	for b.Loop() {
+		MatchStatement(lines, ledger)
+	}
+}
