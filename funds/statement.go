@@ -76,6 +76,7 @@ const (
 	stmtCredit // money in, when the bank splits amounts into two columns
 	stmtDebit  // money out
 	stmtBalance
+	stmtDirection // 借 or 贷 beside an amount column of unsigned amounts
 	stmtColumnCount
 )
 
@@ -92,12 +93,13 @@ var stmtNames = [stmtColumnCount][]string{
 	stmtCredit:    {"收入", "收入金额", "存入", "贷方", "贷方金额", "贷方发生额", "credit", "creditamount"},
 	stmtDebit:     {"支出", "支出金额", "支取", "借方", "借方金额", "借方发生额", "debit", "debitamount"},
 	stmtBalance:   {"余额", "账户余额", "交易后余额", "balance"},
+	stmtDirection: {"借贷标志", "借贷方向", "收支方向", "收支标志", "借贷", "方向", "direction", "dc", "debit/credit"},
 }
 
-// stmtLabels names each column in messages about a missing one.
-var stmtLabels = [stmtColumnCount]string{
-	stmtDate: "交易日期", stmtReference: "流水号", stmtAmount: "金额",
-	stmtCredit: "收入", stmtDebit: "支出", stmtBalance: "余额",
+// stmtDirections reads the values of a direction column, on the bank's side as stmtNames.
+var stmtDirections = map[string]int64{
+	"贷": 1, "贷方": 1, "收": 1, "收入": 1, "入": 1, "存入": 1, "c": 1, "cr": 1, "credit": 1, "+": 1,
+	"借": -1, "借方": -1, "支": -1, "支出": -1, "出": -1, "支取": -1, "d": -1, "dr": -1, "debit": -1, "-": -1,
 }
 
 // Limits on the cells of a statement.
@@ -129,8 +131,9 @@ var (
 // two columns 收入/贷方 and 支出/借方, 余额/账户余额/balance). Dates read as 2006-01-02,
 // 2006/01/02 or 20060102, optionally with a time. Amounts are yuan with at most two decimals
 // (further zeros are allowed), thousands separators allowed, and a debit written with a minus
-// sign or in parentheses. In separate income and expense columns the column says the
-// direction and a sign on the number is ignored.
+// sign or in parentheses. Where a column of 借 and 贷 (借贷标志/借贷方向/direction) stands
+// beside the amounts, it decides their sign, and in separate income and expense columns the
+// column does: a sign on the number is then ignored.
 //
 // A row that cannot be read is left out of Lines and reported in Errors with every reason, and
 // the reading goes on; total rows (合计) and rows with none of the columns filled are skipped.
@@ -418,15 +421,15 @@ func (p *stmtRowParser) reference() string {
 	return s
 }
 
-// amount reads the line's signed amount from the amount column, or from the income and
-// expense columns when the file has no amount column.
+// amount reads the line's signed amount from the amount column, with the sign a direction
+// column gives, or from the income and expense columns when the file has no amount column.
 func (p *stmtRowParser) amount() int64 {
 	if p.c.at[stmtAmount] >= 0 {
 		fen, ok := p.yuan(stmtAmount)
 		if !ok && !p.failed {
 			p.bad(stmtAmount, "缺少金额 (amount required)")
 		}
-		return fen
+		return fen * p.direction(fen)
 	}
 
 	in, _ := p.yuan(stmtCredit)
@@ -444,6 +447,24 @@ func (p *stmtRowParser) amount() int64 {
 		p.bad(stmtCredit, "缺少收入或支出金额 (income or expense required)")
 	}
 	return in - out
+}
+
+// direction returns the factor that gives fen the sign the direction column says: 1 when the
+// file has no such column or the cell is empty, the amount then keeping its own sign.
+func (p *stmtRowParser) direction(fen int64) int64 {
+	s := p.cell(stmtDirection)
+	if s == "" {
+		return 1
+	}
+	sign, ok := stmtDirections[strings.ToLower(width.Fold.String(s))]
+	if !ok {
+		p.bad(stmtDirection, fmt.Sprintf("借贷方向%s无法识别，应为借或贷 (direction must be 借 or 贷)", stmtQuote(s)))
+		return 1
+	}
+	if fen < 0 {
+		return -sign
+	}
+	return sign
 }
 
 func (p *stmtRowParser) balance() *int64 {

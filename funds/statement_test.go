@@ -114,6 +114,14 @@ func TestParseStatement_Headers(t *testing.T) {
 			want: []stmtWant{{2, "2026-03-03", "B", -4_000, nil}},
 		},
 		{
+			name: "unsigned amounts beside a direction column",
+			text: "交易日期,交易金额,借贷标志\n2026-03-02,100,贷\n2026-03-03,40,借\n2026-03-04,-5,借\n2026-03-05,-6,\n",
+			want: []stmtWant{
+				{2, "2026-03-02", "", 10_000, nil}, {3, "2026-03-03", "", -4_000, nil},
+				{4, "2026-03-04", "", -500, nil}, {5, "2026-03-05", "", -600, nil},
+			},
+		},
+		{
 			name: "tab-separated",
 			text: "日期\t流水号\t金额\n2026-03-02\tA\t1,000.00\n",
 			want: []stmtWant{{2, "2026-03-02", "A", 100_000, nil}},
@@ -177,13 +185,14 @@ func TestParseStatement_BadRows(t *testing.T) {
 		{"not an amount", "2026-03-02,R,abc,1", []RowError{{2, "金额", "invalid amount"}}},
 		{"comma as decimal mark", `2026-03-02,R,"12,5",1`, []RowError{{2, "金额", "invalid amount"}}},
 		{"unclosed parenthesis", "2026-03-02,R,(12,1", []RowError{{2, "金额", "invalid amount"}}},
+		{"unknown direction", "2026-03-02,R,1,1,X", []RowError{{2, "借贷标志", "direction must be 借 or 贷"}}},
 		{"every reason of a row", "2026/13/01,R,1.234,x", []RowError{
 			{2, "日期", "无法识别"}, {2, "金额", "不是整分"}, {2, "余额", "invalid amount"},
 		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := stmtParse(t, "日期,流水号,金额,余额\n"+tt.row+"\n2026-03-03,NEXT,1,1\n")
+			st := stmtParse(t, "日期,流水号,金额,余额,借贷标志\n"+tt.row+"\n2026-03-03,NEXT,1,1,贷\n")
 
 			require.Len(t, st.Errors, len(tt.want), "errors: %v", st.Errors)
 			for i, want := range tt.want {
