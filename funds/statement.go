@@ -164,14 +164,14 @@ func ParseStatement(r io.Reader, name string) (*Statement, error) {
 		cols.add(st, row)
 	}
 	for {
-		rest, err := stmtReadRows(rows, 1)
+		row, ok, err := stmtNext(rows)
 		if err != nil {
 			return nil, stmtOpenError(op, err)
 		}
-		if len(rest) == 0 {
+		if !ok {
 			break
 		}
-		cols.add(st, rest[0])
+		cols.add(st, row)
 	}
 	st.From, st.To = stmtSpan(st.Lines)
 	return st, nil
@@ -217,20 +217,30 @@ type stmtRow struct {
 func stmtReadRows(r *sheet.Reader, n int) ([]stmtRow, error) {
 	var out []stmtRow
 	for len(out) < n {
-		row, err := r.Next()
-		if err == io.EOF {
-			break
+		row, ok, err := stmtNext(r)
+		if err != nil || !ok {
+			return out, err
 		}
-		var rowErr *sheet.RowError
-		if err != nil && !errors.As(err, &rowErr) {
-			return nil, err
-		}
-		if row.Number > StatementMaxLines {
-			return nil, errStmtTooLong
-		}
-		out = append(out, stmtRow{row, rowErr})
+		out = append(out, row)
 	}
 	return out, nil
+}
+
+// stmtNext reads the next row, and false at the end of the file. A row that broke the
+// sheet's bounds on cells comes with them; a row past StatementMaxLines ends the reading.
+func stmtNext(r *sheet.Reader) (stmtRow, bool, error) {
+	row, err := r.Next()
+	if err == io.EOF {
+		return stmtRow{}, false, nil
+	}
+	var rowErr *sheet.RowError
+	if err != nil && !errors.As(err, &rowErr) {
+		return stmtRow{}, false, err
+	}
+	if row.Number > StatementMaxLines {
+		return stmtRow{}, false, errStmtTooLong
+	}
+	return stmtRow{row, rowErr}, true, nil
 }
 
 // stmtColumns holds the header and the index of each column in it, -1 when absent.
