@@ -194,10 +194,10 @@ func planOutcome(a Allocation) string {
 // amounts in yuan, and for a pro-rata plan the remainder fen each claim received.
 func planTable(a Allocation, claims []RefundClaim) ([]string, []float64, [][]string) {
 	headers := []string{"序号", "申请编号", "消费者", "联系电话", "来源", "核实金额（元）", "分配金额（元）"}
-	widths := []float64{10, 30, 16, 26, 12, 28, 28}
+	widths := []float64{12, 34, 16, 26, 12, 26, 26}
 	if !a.Full {
 		headers = append(headers, "其中尾差（元）")
-		widths = append(widths, 20)
+		widths = append(widths, 18)
 	}
 
 	rows := make([][]string, 0, len(a.Shares)+1)

@@ -140,7 +140,7 @@ func StatementPDF(d StatementDoc) ([]byte, error) {
 // The columns of a statement's table.
 var (
 	stmtHeaders = []string{"日期", "类型", "业务参考号", "监管资金变动（元）", "监管资金余额（元）", "预收资金余额（元）"}
-	stmtWidths  = []float64{22, 24, 40, 28, 28, 28}
+	stmtWidths  = []float64{22, 28, 39, 27, 27, 27}
 )
 
 // stmtRows lays the lines out as table rows.
