@@ -72,7 +72,7 @@ func RefundPlanPDF(d RefundPlanDoc) ([]byte, error) {
 	doc.Field("企业名称", d.EnterpriseName)
 	doc.Field("统一社会信用代码", string(d.USCC))
 	doc.Field("开户银行", d.Bank)
-	doc.Field("监管账户", planMaskAccount(d.AccountNumber))
+	doc.Field("监管账户", MaskNumber(strings.ReplaceAll(strings.TrimSpace(d.AccountNumber), " ", "")))
 
 	doc.Heading("一、可分配资金")
 	doc.Field("监管账户余额", money.Yuan(d.HeldFen)+"元")
@@ -250,21 +250,6 @@ func planNotes(a Allocation) string {
 		return ""
 	}
 	return "说明：申请" + strings.Join(ids, "、") + "的核实金额高于申请金额，按核实金额分配。"
-}
-
-// planMaskAccount masks a bank account number as account lists show it: 6222 **** **** 1234
-// for a number of 16 digits or more, **** 1234 for a shorter one, all stars for four or less.
-// It is the rule of the ledger's MaskNumber, kept here because this file is built apart from
-// the ledger; the two should become one when both are merged.
-func planMaskAccount(n string) string {
-	n = strings.ReplaceAll(strings.TrimSpace(n), " ", "")
-	switch {
-	case len(n) <= 4:
-		return strings.Repeat("*", len(n))
-	case len(n) >= 16:
-		return n[:4] + " **** **** " + n[len(n)-4:]
-	}
-	return "**** " + n[len(n)-4:]
 }
 
 // planDate shows a day in Asia/Shanghai as 2026年10月8日.

@@ -276,6 +276,6 @@ func TestPlanMaskAccount(t *testing.T) {
 		"1234":                "****",
 		"":                    "",
 	} {
-		assert.Equal(t, want, planMaskAccount(in), in)
+		assert.Equal(t, want, MaskNumber(in), in)
 	}
 }

@@ -103,7 +103,7 @@ func StatementPDF(d StatementDoc) ([]byte, error) {
 	doc.Field("企业名称", d.EnterpriseName)
 	doc.Field("统一社会信用代码", string(d.USCC))
 	doc.Field("开户银行", d.Bank)
-	doc.Field("监管账户", planMaskAccount(d.AccountNumber))
+	doc.Field("监管账户", MaskNumber(strings.ReplaceAll(strings.TrimSpace(d.AccountNumber), " ", "")))
 	doc.Field("对账期间", stmtPeriod(d))
 
 	doc.Heading("一、期初余额")
