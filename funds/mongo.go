@@ -15,21 +15,33 @@ import (
 
 // Collection names.
 const (
-	AccountsCollection = "fund_accounts"
-	EntriesCollection  = "fund_entries"
+	AccountsCollection   = "fund_accounts"
+	EntriesCollection    = "fund_entries"
+	StatementsCollection = "fund_statements"
+	AlertsCollection     = "fund_alerts"
+	PlansCollection      = "refund_plans"
 )
 
 // MongoStore keeps supervised accounts and their ledgers in MongoDB.
 type MongoStore struct {
-	accounts *mongo.Collection
-	entries  *mongo.Collection
+	accounts   *mongo.Collection
+	entries    *mongo.Collection
+	statements *mongo.Collection
+	alerts     *mongo.Collection
+	plans      *mongo.Collection
 }
 
 var _ Store = (*MongoStore)(nil)
 
 // NewMongoStore returns the module's store in db.
 func NewMongoStore(db *mongo.Database) *MongoStore {
-	return &MongoStore{accounts: db.Collection(AccountsCollection), entries: db.Collection(EntriesCollection)}
+	return &MongoStore{
+		accounts:   db.Collection(AccountsCollection),
+		entries:    db.Collection(EntriesCollection),
+		statements: db.Collection(StatementsCollection),
+		alerts:     db.Collection(AlertsCollection),
+		plans:      db.Collection(PlansCollection),
+	}
 }
 
 // EnsureIndexes creates the indexes the module's queries use. The unique index on an entry's
@@ -47,6 +59,15 @@ func (s *MongoStore) EnsureIndexes(ctx context.Context) error {
 				Options: options.Index().SetUnique(true)},
 			mongo.IndexModel{Keys: bson.D{{Key: "corrects", Value: 1}}},
 		)
+	}
+	if err == nil {
+		err = s.ensureStatementIndexes(ctx)
+	}
+	if err == nil {
+		err = s.ensureAlertIndexes(ctx)
+	}
+	if err == nil {
+		err = s.ensurePlanIndexes(ctx)
 	}
 	if err != nil {
 		return errs.Wrap(errs.Internal, "funds: ensure indexes", err)

@@ -45,6 +45,10 @@ type Store interface {
 	// EachEntry calls fn for every entry of every account, in no particular order, with the
 	// fields the balances are computed from.
 	EachEntry(ctx context.Context, fn func(e *Entry) error) error
+
+	StatementStore
+	AlertStore
+	PlanStore
 }
 
 // Auditor records changes.

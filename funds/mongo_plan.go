@@ -1,0 +1,5 @@
+package funds
+
+import "context"
+
+func (s *MongoStore) ensurePlanIndexes(ctx context.Context) error { return nil }
