@@ -59,7 +59,6 @@ type fundAccountView struct {
 	PrevURL    string
 	NextURL    string
 	Officer    bool
-	Staff      bool
 	Types      []option
 	CoverKinds []option
 	// Key is the idempotency key of this rendering's entry form: sent twice, it posts once.
@@ -118,8 +117,8 @@ func (s *server) fundAccountViewOf(c *fiber.Ctx, id string, after int64) (*fundA
 
 	v := &fundAccountView{A: a, Path: fundAccountPath(a.ID), Enterprise: s.enterpriseName(ctx, a.USCC),
 		TierLabel: labelOr(tierLabels, string(a.Tier)), Figures: coverageOf(a), Officer: fundOfficer(c)}
-	v.Staff = !v.Officer
-	if v.Staff {
+	if !v.Officer {
+		// Regulators and supervisors keep the dossiers; the link is theirs.
 		v.Dossier = dossierPath(a.USCC)
 	}
 	today := time.Now().In(workday.Zone).Format(time.DateOnly)
