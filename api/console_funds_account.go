@@ -188,7 +188,9 @@ func ledgerRows(a *funds.Account, entries []funds.Entry) ([]ledgerRow, error) {
 		if required > 0 {
 			insured := a.InsuredOn(e.OccurredAt.In(workday.Zone).Format(time.DateOnly))
 			r.Covered = true
-			r.CoveragePct = (held + insured) * 100 / required
+			// In floating point: held × 100 could pass int64 for the largest balances. The
+			// ratio is shown, never stored or summed.
+			r.CoveragePct = int64(min(float64(held+insured)/float64(required)*100, 1e9))
 		}
 		rows = append(rows, r)
 	}
