@@ -121,7 +121,7 @@ func (s *server) fundAccountViewOf(c *fiber.Ctx, id string, after int64) (*fundA
 		// Regulators and supervisors keep the dossiers; the link is theirs.
 		v.Dossier = dossierPath(a.USCC)
 	}
-	today := time.Now().In(workday.Zone).Format(time.DateOnly)
+	today := s.Funds.Now().In(workday.Zone).Format(time.DateOnly)
 	for _, cv := range a.Covers {
 		v.Covers = append(v.Covers, coverView{Cover: cv, KindLabel: labelOr(coverKindLabels, string(cv.Kind)),
 			Amount: money.Yuan(cv.CoveredFen), Valid: cv.ValidFrom <= today && today <= cv.ValidTo})

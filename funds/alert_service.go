@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -35,20 +34,16 @@ var DefaultAlertSettings = AlertSettings{NoDepositDays: 30, ReleaseSharePercent:
 // it to the registry's re-scoring of the enterprise.
 type AlertHook func(ctx context.Context, a Alert) error
 
-// alertConfig is a service's alert settings and hook. Service (service.go) has no field for
-// them yet, so they are kept beside it, keyed by the service, until one is added.
+// alertConfig is a service's alert settings and hook.
 type alertConfig struct {
 	settings AlertSettings
 	hook     AlertHook
 }
 
-var alertConfigs sync.Map // *Service → alertConfig
-
 func (s *Service) alertConfig() alertConfig {
-	if c, ok := alertConfigs.Load(s); ok {
-		return c.(alertConfig)
-	}
-	return alertConfig{settings: DefaultAlertSettings}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.alerts
 }
 
 // SetAlertSettings replaces the alert rules' numbers; each must be at least 1 (a share, at
@@ -58,17 +53,17 @@ func (s *Service) SetAlertSettings(as AlertSettings) error {
 		as.ReleaseSharePercent < 1 || as.ReleaseSharePercent > 100 {
 		return errs.E(errs.Invalid, "funds.SetAlertSettings", "预警参数须为正整数，比例不超过100 (settings out of range)")
 	}
-	c := s.alertConfig()
-	c.settings = as
-	alertConfigs.Store(s, c)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alerts.settings = as
 	return nil
 }
 
 // SetAlertHook sets the function told of each alert raised or changed.
 func (s *Service) SetAlertHook(h AlertHook) {
-	c := s.alertConfig()
-	c.hook = h
-	alertConfigs.Store(s, c)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.alerts.hook = h
 }
 
 // maxAlertAttempts bounds the retries of an alert write that lost a race.

@@ -9,6 +9,7 @@ package funds
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"prepaidreg/internal/audit"
@@ -70,6 +71,9 @@ type Service struct {
 	audit    Auditor
 	registry Registry
 	now      func() time.Time
+	// mu guards alerts, the alert rules' settings and hook.
+	mu     sync.Mutex
+	alerts alertConfig
 }
 
 // NewService returns a Service on store, recording changes in auditor and checking
@@ -78,11 +82,15 @@ func NewService(store Store, auditor Auditor, reg Registry, now func() time.Time
 	if now == nil {
 		now = time.Now
 	}
-	return &Service{store: store, audit: auditor, registry: reg, now: now}
+	return &Service{store: store, audit: auditor, registry: reg, now: now,
+		alerts: alertConfig{settings: DefaultAlertSettings}}
 }
 
 // SetClock replaces the clock; tests use it.
 func (s *Service) SetClock(now func() time.Time) { s.now = now }
+
+// Now returns the service's time: what "today" is for its pages.
+func (s *Service) Now() time.Time { return s.now() }
 
 // clock returns the service's time as stored: UTC, to the millisecond.
 func (s *Service) clock() time.Time { return s.now().UTC().Truncate(time.Millisecond) }
