@@ -146,7 +146,7 @@ func (s *server) postFundEntry(c *fiber.Ctx) error {
 	if key == "" {
 		return newHTTPError(http.StatusBadRequest, "入账须带 Idempotency-Key 请求头 (send an Idempotency-Key header)",
 			errs.FieldError{Field: idempotencyKeyHeader,
-				Message: "每笔记录一个唯一的键，重试时原样再发 (one unique key per entry, sent again unchanged on a retry)"})
+				Message: "每笔记录一个唯一的键，重试时原样再发 (one key per entry, sent again unchanged on a retry)"})
 	}
 	var body entryBody
 	if err := decodeFunds(c, &body); err != nil {
@@ -218,7 +218,8 @@ func (s *server) listFundEntries(c *fiber.Ctx) error {
 // cursor a previous page gave; not both.
 func entriesAfter(after, cursor string) (int64, error) {
 	bad := func(name, msg string) error {
-		return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)", errs.FieldError{Field: name, Message: msg})
+		return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",
+			errs.FieldError{Field: name, Message: msg})
 	}
 	if after != "" && cursor != "" {
 		return 0, bad("cursor", "after 与 cursor 只能给一个 (give after or cursor, not both)")
