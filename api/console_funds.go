@@ -20,8 +20,7 @@ import (
 // Roles of the fund supervision pages: fund officers keep the accounts and their ledgers;
 // regulators and supervisors read them, and all three may freeze an account.
 var (
-	fundPages   = []user.Role{user.FundOfficer, user.Regulator, user.Supervisor}
-	fundKeepers = []user.Role{user.FundOfficer}
+	fundPages = []user.Role{user.FundOfficer, user.Regulator, user.Supervisor}
 )
 
 func fundAccountPath(id string) string { return "/console/funds/accounts/" + url.PathEscape(id) }

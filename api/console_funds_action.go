@@ -47,6 +47,8 @@ func (s *server) postFundEntryForm(c *fiber.Ctx) error {
 	done := "entry"
 	if replayed {
 		done = "replayed"
+	} else {
+		s.checkFundAlerts(c, id)
 	}
 	return c.Redirect(fundAccountPath(id)+"?done="+done+"#ledger", http.StatusSeeOther)
 }

@@ -294,8 +294,15 @@ func TestConsoleFunds_CoverAndFreeze(t *testing.T) {
 		assert.Contains(t, pagePart(t, string(list.Body), `id="acct-`+a.ID+`"`, "</tr>"), "已冻结")
 	})
 
+	t.Run("a fund officer cannot lift a freeze", func(t *testing.T) {
+		r := w.act(t, w.officer, a.ID, "unfreeze", url.Values{"reason": {"已整改"}})
+		assert.Equal(t, http.StatusForbidden, r.Status)
+		assert.True(t, w.account(t, a.ID).Frozen)
+	})
+
+	reg := w.env.signIn(t, user.Regulator)
 	t.Run("a stale form says someone else changed the account", func(t *testing.T) {
-		r := w.env.page(t, w.officer, "POST", path+"/unfreeze", url.Values{"csrf": {w.officer.csrf},
+		r := w.env.page(t, reg, "POST", path+"/unfreeze", url.Values{"csrf": {reg.csrf},
 			"version": {"1"}, "reason": {"已整改"}})
 		require.Equal(t, http.StatusPreconditionFailed, r.Status)
 		assert.Contains(t, string(r.Body), "已被他人修改")
@@ -303,10 +310,10 @@ func TestConsoleFunds_CoverAndFreeze(t *testing.T) {
 	})
 
 	t.Run("unfreeze needs a reason, then lifts the freeze", func(t *testing.T) {
-		r := w.act(t, w.officer, a.ID, "unfreeze", url.Values{"reason": {" "}})
+		r := w.act(t, reg, a.ID, "unfreeze", url.Values{"reason": {" "}})
 		require.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Contains(t, fieldBlock(t, r.Body, "unfreeze-reason"), "解冻原因")
-		r = w.act(t, w.officer, a.ID, "unfreeze", url.Values{"reason": {"已整改"}})
+		r = w.act(t, reg, a.ID, "unfreeze", url.Values{"reason": {"已整改"}})
 		require.Equal(t, http.StatusSeeOther, r.Status, "%s", r.Body)
 		assert.False(t, w.account(t, a.ID).Frozen)
 	})

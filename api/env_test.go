@@ -83,6 +83,10 @@ func newTestEnvWithMonitor(t testing.TB, mon *store.Monitor) *testEnv {
 	reg.SetSignals(env.enforcement, env.mediation, env.funds)
 	reg.SetRecords(env.enforcement, env.mediation, env.funds)
 	reg.SetListedHook(env.funds.FreezeOnBlackList)
+	env.funds.SetAlertHook(func(ctx context.Context, a funds.Alert) error {
+		_, err := reg.Rescore(ctx, []registry.USCC{a.USCC})
+		return err
+	})
 	require.NoError(t, enforcement.NewMongoStore(st.DB).EnsureIndexes(ctx))
 	env.app = api.New(api.Deps{Store: st, Registry: reg, Users: users, Audit: log, Calendar: env.calendar,
 		Enforcement: env.enforcement, Mediation: env.mediation, Funds: env.funds})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strconv"
 	"strings"
@@ -26,6 +27,9 @@ var (
 	// fundFreezers freeze and unfreeze accounts: fund officers, and regulators, whose list
 	// decisions (a black-listed enterprise) call for a freeze.
 	fundFreezers = []user.Role{user.FundOfficer, user.Regulator, user.Supervisor}
+	// fundUnfreezers lift a freeze: regulators and supervisors only, since a freeze may stand
+	// on a list decision that a fund officer cannot undo.
+	fundUnfreezers = regulators
 )
 
 // idempotencyKeyHeader names the header under which a client posts an entry once.
@@ -34,7 +38,7 @@ const idempotencyKeyHeader = "Idempotency-Key"
 // replayedHeader tells a client that the answer is the one its key was first given.
 const replayedHeader = "Idempotent-Replayed"
 
-func fundAccountPath(id string) string { return "/api/v1/funds/accounts/" + id }
+func fundAccountAPIPath(id string) string { return "/api/v1/funds/accounts/" + url.PathEscape(id) }
 
 // writeFundAccount answers with an account and its version.
 func writeFundAccount(c *fiber.Ctx, a *funds.Account) error {
@@ -70,7 +74,7 @@ func (s *server) openFundAccount(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	c.Location(fundAccountPath(a.ID))
+	c.Location(fundAccountAPIPath(a.ID))
 	return writeFundAccount(c.Status(http.StatusCreated), a)
 }
 
@@ -165,7 +169,17 @@ func (s *server) postFundEntry(c *fiber.Ctx) error {
 		c.Set(replayedHeader, "true")
 		return c.JSON(e)
 	}
+	s.checkFundAlerts(c, e.AccountID)
 	return c.Status(http.StatusCreated).JSON(e)
+}
+
+// checkFundAlerts looks at the account afresh after a posting: a shortfall raises its alert at
+// once. A failed check does not undo the posting; the hourly sweep looks again.
+func (s *server) checkFundAlerts(c *fiber.Ctx, accountID string) {
+	if err := s.Funds.AfterPost(c.UserContext(), accountID); err != nil {
+		s.logger.Error("fund alert check after a posting failed", "account", accountID, "err", err,
+			"request_id", requestID(c))
+	}
 }
 
 // keyHeaderField names the header, as the client sent it, where the service names the key.

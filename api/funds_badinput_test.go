@@ -171,9 +171,9 @@ func TestFundsAPI_BadInput(t *testing.T) {
 			body: huge, headers: []string{"If-Match", etag}, wantStatus: 413},
 		{name: "freeze: as a mediator", role: user.Mediator, method: "POST", path: path + "/freeze",
 			body: `{"reason":"x"}`, headers: []string{"If-Match", etag}, wantStatus: 403},
-		{name: "unfreeze: not frozen", method: "POST", path: path + "/unfreeze",
+		{name: "unfreeze: not frozen", role: user.Regulator, method: "POST", path: path + "/unfreeze",
 			body: `{"reason":"x"}`, headers: []string{"If-Match", etag}, wantStatus: 409, wantDetail: "未冻结"},
-		{name: "unfreeze: reason as a number", method: "POST", path: path + "/unfreeze",
+		{name: "unfreeze: reason as a number", role: user.Regulator, method: "POST", path: path + "/unfreeze",
 			body: `{"reason":1}`, headers: []string{"If-Match", etag}, wantStatus: 400, wantField: "reason"},
 
 		// Query parameters.

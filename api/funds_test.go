@@ -245,7 +245,10 @@ func TestFundsAPI_Story(t *testing.T) {
 		r = env.do(user.Supervisor, "POST", accountPath(id)+"/freeze", map[string]any{"reason": "again"}, "If-Match", etag)
 		assert.Equal(t, http.StatusConflict, r.Status, "already frozen: %s", r.Body)
 
-		got, etag = env.change(t, user.FundOfficer, id, "unfreeze", etag, map[string]any{"reason": "企业已恢复经营"})
+		r = env.do(user.FundOfficer, "POST", accountPath(id)+"/unfreeze", map[string]any{"reason": "企业已恢复经营"},
+			"If-Match", etag)
+		assert.Equal(t, http.StatusForbidden, r.Status, "a fund officer cannot lift a freeze: %s", r.Body)
+		got, etag = env.change(t, user.Supervisor, id, "unfreeze", etag, map[string]any{"reason": "企业已恢复经营"})
 		assert.False(t, got.Frozen)
 		assert.Nil(t, got.Freeze)
 		// The refused key was never used: it may be posted now.

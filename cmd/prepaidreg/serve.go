@@ -120,8 +120,9 @@ func randomPassword(n int) string {
 	return string(b)
 }
 
-// sweepOverdue re-scores, at start and then every interval until ctx ends, the enterprises
-// whose rectification deadline passed unchecked: time alone changes that input of the score.
+// sweepOverdue looks, at start and then every interval until ctx ends, for what time alone
+// changes: enterprises whose rectification deadline passed unchecked are re-scored, and fund
+// accounts are checked for the alerts that come with days passing (no deposit, no statement).
 func sweepOverdue(ctx context.Context, sys *system, logger *slog.Logger, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
@@ -132,6 +133,13 @@ func sweepOverdue(ctx context.Context, sys *system, logger *slog.Logger, interva
 			logger.Error("re-scoring after missed rectification deadlines failed", "err", err)
 		case n > 0:
 			logger.Info("re-scored after missed rectification deadlines", slog.Int("enterprises", n))
+		}
+		raised, err := sys.funds.SweepAlerts(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			logger.Error("fund alert sweep failed", "err", err)
+		case raised > 0:
+			logger.Info("fund alerts raised", slog.Int("alerts", raised))
 		}
 		select {
 		case <-ctx.Done():

@@ -59,6 +59,11 @@ func wire(st *store.Store) *system {
 	reg.SetSignals(enf, med, fnd)
 	reg.SetRecords(enf, med, fnd)
 	reg.SetListedHook(fnd.FreezeOnBlackList)
+	// A fund alert re-scores the enterprise: its coverage is an input of the score.
+	fnd.SetAlertHook(func(ctx context.Context, a funds.Alert) error {
+		_, err := reg.Rescore(ctx, []registry.USCC{a.USCC})
+		return err
+	})
 	return &system{
 		store:       st,
 		audit:       log,
