@@ -193,10 +193,10 @@ func decider(op string, actor audit.Actor, p *RefundPlan) error {
 	switch {
 	case p.State != PlanProposed:
 		return errs.E(errs.Conflict, op, fmt.Sprintf("方案状态为 %s，只能审批待审批的方案 (only a proposed plan is decided)", p.State))
-	case actor.Role != roleSupervisor:
-		return errs.E(errs.Forbidden, op, "只有审核负责人可以审批退款方案 (only a supervisor decides a refund plan)")
 	case actor.Username == p.ProposedBy:
 		return errs.E(errs.Forbidden, op, "审批人不能是拟定人 (the approver may not be the proposer: four eyes)")
+	case actor.Role != roleSupervisor:
+		return errs.E(errs.Forbidden, op, "只有审核负责人可以审批退款方案 (only a supervisor decides a refund plan)")
 	}
 	return nil
 }
@@ -278,8 +278,14 @@ func (s *Service) PayPlan(ctx context.Context, actor audit.Actor, id string, ifV
 		if due <= 0 {
 			continue
 		}
-		e, _, err := s.PostEntry(ctx, actor, p.AccountID, PlanPaymentKey(p.ID, o.ClaimID), EntryInput{
-			Type: EntryRefund, AmountFen: due, Reference: planReference(p.ID, o.ClaimID), Plan: p.ID, PlanClaim: o.ClaimID})
+		key := PlanPaymentKey(p.ID, o.ClaimID)
+		// The part may be posted already, by a PayPlan that stopped before recording it or by
+		// hand under the plan's key (checkPlanRefund allowed only the whole part then).
+		e, err := s.store.GetEntry(ctx, p.AccountID+":"+key)
+		if errs.Is(err, errs.NotFound) {
+			e, _, err = s.PostEntry(ctx, actor, p.AccountID, key, EntryInput{Type: EntryRefund, AmountFen: due,
+				Reference: planReference(p.ID, o.ClaimID), Plan: p.ID, PlanClaim: o.ClaimID})
+		}
 		if err != nil {
 			postErr = err
 			break
