@@ -191,3 +191,207 @@ func TestService_RefundPlanStory(t *testing.T) {
 	assert.Zero(t, n)
 	verifyPlanTrail(t, f.log)
 }
+
+func TestService_ProposePlanRefused(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.goneAccount(t)
+
+	t.Run("account not frozen", func(t *testing.T) {
+		open := f.account(t)
+		f.post(t, open.ID, "d", EntryDeposit, 1_000)
+		_, err := f.svc.ProposePlan(ctx, officer, open.ID, PlanInput{Claims: planClaims()})
+		requireKind(t, err, errs.Conflict)
+		assert.Contains(t, errs.MessageOf(err), "not frozen")
+	})
+
+	tests := []struct {
+		name  string
+		edit  func(c []RefundClaim) []RefundClaim
+		field string
+	}{
+		{"claim above verified", func(c []RefundClaim) []RefundClaim { c[2].ClaimFen = c[2].VerifiedFen + 1; return c },
+			"claims[2].claim_fen"},
+		{"nothing verified", func(c []RefundClaim) []RefundClaim { c[1].VerifiedFen = 0; return c }, "claims[1].verified_fen"},
+		{"repeated id", func(c []RefundClaim) []RefundClaim { c[4].ID = "C-01"; return c }, "claims[4].id"},
+		{"id unfit for a key", func(c []RefundClaim) []RefundClaim { c[0].ID = "C 01"; return c }, "claims[0].id"},
+		{"no consumer name", func(c []RefundClaim) []RefundClaim { c[3].ConsumerName = " "; return c }, "claims[3].consumer_name"},
+		{"no claims", func([]RefundClaim) []RefundClaim { return nil }, "claims"},
+		{"too many claims", func([]RefundClaim) []RefundClaim { return make([]RefundClaim, MaxPlanClaims+1) }, "claims"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := f.count(t, PlansCollection)
+			_, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: tt.edit(planClaims())})
+			requireKind(t, err, errs.Invalid)
+			var fields []string
+			for _, fe := range errs.FieldsOf(err) {
+				fields = append(fields, fe.Field)
+			}
+			assert.Contains(t, fields, tt.field)
+			assert.Equal(t, before, f.count(t, PlansCollection), "nothing stored")
+		})
+	}
+
+	t.Run("an open plan already", func(t *testing.T) {
+		_, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+		require.NoError(t, err)
+		_, err = f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+		requireKind(t, err, errs.Conflict)
+		assert.Contains(t, errs.MessageOf(err), "open refund plan")
+	})
+
+	t.Run("no such account", func(t *testing.T) {
+		_, err := f.svc.ProposePlan(ctx, officer, "FA-none", PlanInput{Claims: planClaims()})
+		requireKind(t, err, errs.NotFound)
+	})
+	verifyPlanTrail(t, f.log)
+}
+
+// A cover added after the proposal changes what there is to share: the approval is refused,
+// the plan rejected, and a new proposal shares the new amount.
+func TestService_ApprovePlanRefusedWhenFundsChanged(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.goneAccount(t)
+	p, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+	require.NoError(t, err)
+
+	_, err = f.svc.AddCover(ctx, officer, a.ID, a.Version, CoverInput{Kind: CoverBankGuarantee,
+		Insurer: "中国银行", PolicyNumber: "BG-9", CoveredFen: 100_000, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
+	require.NoError(t, err)
+	_, err = f.svc.ApprovePlan(ctx, supervisorLi, p.ID, p.Version, "")
+	requireKind(t, err, errs.Conflict)
+	assert.Contains(t, errs.MessageOf(err), "propose a new one")
+
+	_, err = f.svc.RejectPlan(ctx, officer, p.ID, p.Version, "资金已变化")
+	requireKind(t, err, errs.Forbidden)
+	_, err = f.svc.RejectPlan(ctx, supervisorLi, p.ID, p.Version, " ")
+	requireKind(t, err, errs.Invalid)
+	rejected, err := f.svc.RejectPlan(ctx, supervisorLi, p.ID, p.Version, "资金已变化，重新拟定")
+	require.NoError(t, err)
+	assert.Equal(t, PlanRejected, rejected.State)
+	assert.Equal(t, "资金已变化，重新拟定", rejected.RejectReason)
+	_, err = f.svc.PayPlan(ctx, officer, p.ID, rejected.Version)
+	requireKind(t, err, errs.Conflict)
+	_, err = f.svc.PlanDocument(ctx, p.ID, planTestBureau)
+	requireKind(t, err, errs.Conflict)
+
+	again, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+	require.NoError(t, err)
+	assert.EqualValues(t, 1_100_003, again.AvailableFen)
+	_, err = f.svc.ApprovePlan(ctx, supervisorZhou, again.ID, again.Version, "")
+	require.NoError(t, err)
+
+	heads, err := f.svc.Plans(ctx, a.ID)
+	require.NoError(t, err)
+	require.Len(t, heads, 2)
+	assert.Equal(t, []PlanState{PlanRejected, PlanApproved}, []PlanState{heads[0].State, heads[1].State})
+	assert.Nil(t, heads[1].Claims, "heads come without their claims")
+	verifyPlanTrail(t, f.log)
+}
+
+// A refund on a frozen account passes only as a whole unpaid account part of a claim of an
+// approved plan of that account, under the plan's key.
+func TestService_PostEntryUnderPlan(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.goneAccount(t)
+	p, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+	require.NoError(t, err)
+	p, err = f.svc.ApprovePlan(ctx, supervisorLi, p.ID, p.Version, "")
+	require.NoError(t, err)
+
+	other := f.goneAccount(t)
+	q, err := f.svc.ProposePlan(ctx, officer, other.ID, PlanInput{Claims: planClaims()})
+	require.NoError(t, err)
+
+	key := PlanPaymentKey(p.ID, "C-03")
+	refund := func(edit func(in *EntryInput)) EntryInput {
+		in := EntryInput{Type: EntryRefund, AmountFen: 210_001, Plan: p.ID, PlanClaim: "C-03"}
+		edit(&in)
+		return in
+	}
+	tests := []struct {
+		name  string
+		key   string
+		in    EntryInput
+		kind  errs.Kind
+		field string
+	}{
+		{"no plan at all", "k1", refund(func(in *EntryInput) { in.Plan, in.PlanClaim = "", "" }), errs.Conflict, ""},
+		{"no such plan", key, refund(func(in *EntryInput) { in.Plan = "RP-none" }), errs.Invalid, "plan"},
+		{"another account's plan", PlanPaymentKey(q.ID, "C-03"), refund(func(in *EntryInput) { in.Plan = q.ID }), errs.Invalid, "plan"},
+		{"no claim named", key, refund(func(in *EntryInput) { in.PlanClaim = "" }), errs.Invalid, "plan_claim"},
+		{"claim not in the plan", PlanPaymentKey(p.ID, "C-99"), refund(func(in *EntryInput) { in.PlanClaim = "C-99" }), errs.Invalid, "plan_claim"},
+		{"another key", "my-key", refund(func(*EntryInput) {}), errs.Invalid, "idempotency_key"},
+		{"more than the part", key, refund(func(in *EntryInput) { in.AmountFen++ }), errs.Invalid, "amount_fen"},
+		{"less than the part", key, refund(func(in *EntryInput) { in.AmountFen-- }), errs.Invalid, "amount_fen"},
+		{"a release", key, refund(func(in *EntryInput) { in.Type = EntryRelease }), errs.Invalid, "plan"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			before := f.written(t, a.ID)
+			_, _, err := f.svc.PostEntry(ctx, officer, a.ID, tt.key, tt.in)
+			requireKind(t, err, tt.kind)
+			if tt.field != "" {
+				require.NotEmpty(t, errs.FieldsOf(err))
+				assert.Equal(t, tt.field, errs.FieldsOf(err)[0].Field)
+			}
+			assert.Equal(t, before, f.written(t, a.ID), "nothing written")
+		})
+	}
+
+	// Posted by hand, as a PayPlan that stopped before recording it would have: the next
+	// PayPlan records it and posts only the four others.
+	_, _, err = f.svc.PostEntry(ctx, officer, a.ID, key, refund(func(in *EntryInput) { in.Reference = "手工 C-03" }))
+	require.NoError(t, err)
+	p, err = f.svc.PayPlan(ctx, officer, p.ID, p.Version)
+	require.NoError(t, err)
+	assert.Equal(t, PlanPaid, p.State)
+	assert.Len(t, f.planEntries(t, a.ID), 5)
+	assert.Zero(t, f.get(t, a.ID).HeldFen)
+
+	// The masked plan hides the consumers.
+	m := p.Masked()
+	assert.Equal(t, "李**", m.Claims[2].ConsumerName)
+	assert.Equal(t, "156****2222", m.Claims[2].ConsumerPhone)
+	assert.Equal(t, "李建国", p.Claims[2].ConsumerName, "the original keeps them")
+	verifyPlanTrail(t, f.log)
+}
+
+// When the account holds more than the shares, the account pays them all and the covers
+// nothing; a later plan cannot count the cover a paid plan already charged.
+func TestService_PlanInFullAndCoverChargedOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	a := f.goneAccount(t) // 6,000.02 held, 4,000.01 insured
+
+	small := []RefundClaim{{ID: "S-1", ConsumerName: "孙丽", ClaimFen: 100_000, VerifiedFen: 100_000, Source: ClaimFromImport}}
+	p, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: small})
+	require.NoError(t, err)
+	assert.True(t, p.Allocation.Full)
+	assert.Equal(t, []Payout{{ClaimID: "S-1", ShareFen: 100_000, AccountFen: 100_000}}, p.Payouts)
+	p, err = f.svc.ApprovePlan(ctx, supervisorLi, p.ID, p.Version, "")
+	require.NoError(t, err)
+	_, err = f.svc.PayPlan(ctx, officer, p.ID, p.Version)
+	require.NoError(t, err)
+
+	// 5,000.02 held and the cover untouched; then a plan that needs the cover too.
+	big, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+	require.NoError(t, err)
+	assert.EqualValues(t, 500_002, big.HeldFen)
+	assert.EqualValues(t, 400_001, big.InsuredFen)
+	big, err = f.svc.ApprovePlan(ctx, supervisorLi, big.ID, big.Version, "")
+	require.NoError(t, err)
+	big, err = f.svc.PayPlan(ctx, officer, big.ID, big.Version)
+	require.NoError(t, err)
+	assert.Equal(t, PlanPaid, big.State)
+	assert.EqualValues(t, 400_001, big.CoverFen)
+
+	// Nothing held, the cover charged: nothing left to share.
+	_, err = f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: planClaims()})
+	requireKind(t, err, errs.Invalid)
+	assert.Equal(t, "available_fen", errs.FieldsOf(err)[0].Field)
+	verifyPlanTrail(t, f.log)
+}
