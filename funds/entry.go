@@ -67,6 +67,8 @@ type Entry struct {
 	Corrects   string    `json:"corrects,omitempty" bson:"corrects,omitempty"`
 	// Plan is the refund plan a refund on a frozen account is paid under.
 	Plan string `json:"plan,omitempty" bson:"plan,omitempty"`
+	// PlanClaim is the claim of that plan the refund pays.
+	PlanClaim string `json:"plan_claim,omitempty" bson:"plan_claim,omitempty"`
 
 	IdempotencyKey string `json:"idempotency_key" bson:"idempotency_key"`
 	// BodyHash identifies the request body the key was first used with.
@@ -91,6 +93,8 @@ type EntryInput struct {
 	Corrects string `json:"corrects,omitempty"`
 	// Plan names the refund plan a refund on a frozen account is paid under.
 	Plan string `json:"plan,omitempty"`
+	// PlanClaim names the claim of that plan the refund pays.
+	PlanClaim string `json:"plan_claim,omitempty"`
 }
 
 // Effect is what an entry does to an account's balances.
@@ -232,6 +236,10 @@ func bodyHash(in EntryInput) string {
 		strings.TrimSpace(in.Reference), occurred, in.Corrects, strings.TrimSpace(in.Plan)} {
 		// Length-prefixing keeps field boundaries unambiguous.
 		fmt.Fprintf(h, "%d:%s;", len(f), f)
+	}
+	// Only when set, so that the hashes of entries posted before the field existed hold.
+	if in.PlanClaim != "" {
+		fmt.Fprintf(h, "plan_claim=%d:%s;", len(in.PlanClaim), in.PlanClaim)
 	}
 	return hex.EncodeToString(h.Sum(nil))
 }

@@ -67,7 +67,7 @@ func (s *Service) PostEntry(
 		return nil, false, err
 	}
 	e := &Entry{ID: id, AccountID: a.ID, Currency: in.Currency, Reference: in.Reference,
-		OccurredAt: in.OccurredAt, Corrects: in.Corrects, Plan: in.Plan, IdempotencyKey: idempotencyKey,
+		OccurredAt: in.OccurredAt, Corrects: in.Corrects, Plan: in.Plan, PlanClaim: in.PlanClaim, IdempotencyKey: idempotencyKey,
 		BodyHash: hash, PostedAt: now, PostedBy: actor.Username}
 	for attempt := 0; ; attempt++ {
 		// Check the rules against the account as it stands, and store the entry.
@@ -151,9 +151,13 @@ func (s *Service) checkPosting(ctx context.Context, op string, a *Account, in En
 	if a.State != AccountOpen {
 		return Effect{}, errs.E(errs.Conflict, op, "账户已销户，不能入账 (the account is closed)")
 	}
-	// A frozen account takes nothing but refunds to consumers paid under a refund plan.
-	// Refund plans are later work: for now any named plan is taken as approved.
-	if a.Frozen && (in.Type != EntryRefund || in.Plan == "") {
+	// A frozen account takes nothing but refunds to consumers paid under an approved refund
+	// plan; a refund that names a plan is held to it, frozen account or not.
+	if in.Plan != "" || in.PlanClaim != "" {
+		if err := s.checkPlanRefund(ctx, op, a, in, e.IdempotencyKey); err != nil {
+			return Effect{}, err
+		}
+	} else if a.Frozen {
 		reason := ""
 		if a.Freeze != nil {
 			reason = "（" + a.Freeze.Reason + "）"

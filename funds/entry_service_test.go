@@ -186,11 +186,14 @@ func TestService_PostEntryRefused(t *testing.T) {
 			assert.Equal(t, before, f.written(t, a.ID), "nothing written")
 		}
 
-		// A refund paid under a refund plan passes; checking the plan is later work.
-		_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "planned-refund",
-			EntryInput{Type: EntryRefund, AmountFen: 1_000, Plan: "RP-1"})
-		require.NoError(t, err)
-		_, err = f.svc.Unfreeze(ctx, officer, a.ID, frozen.Version+1, "恢复联系")
+		// A refund passes only under an approved plan of the account (plan_test.go); a plan
+		// that does not exist is refused.
+		_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "plan:RP-1:C-1",
+			EntryInput{Type: EntryRefund, AmountFen: 1_000, Plan: "RP-1", PlanClaim: "C-1"})
+		requireKind(t, err, errs.Invalid)
+		assert.Equal(t, "plan", errs.FieldsOf(err)[0].Field)
+		assert.Equal(t, before, f.written(t, a.ID), "nothing written")
+		_, err = f.svc.Unfreeze(ctx, officer, a.ID, frozen.Version, "恢复联系")
 		require.NoError(t, err)
 	})
 
