@@ -49,8 +49,9 @@ func TestDossier_RoundTripsDoNotGrowWithHistory(t *testing.T) {
 	// The caller's account, the enterprise document, its current assessment, one bounded read
 	// of its changes and one of its list entries; then the enforcement module's interviews and
 	// inspections, once for the records and once for the signals behind the black-list grounds;
-	// then the mediation module's cases and the funds module's accounts, once for each.
-	assert.Equal(t, 13, nLarge, "commands: %v", byLarge)
+	// then the mediation module's cases and the funds module's accounts, once for each, and
+	// the funds module's open alerts for the signals.
+	assert.Equal(t, 14, nLarge, "commands: %v", byLarge)
 }
 
 func TestDossier_PDF(t *testing.T) {

@@ -106,6 +106,11 @@ func TestService_NoDepositAlert(t *testing.T) {
 	assert.EqualValues(t, 2, al.Figures["sales"])
 	assert.Len(t, al.Evidence, 2)
 
+	// The open alert reaches the risk score's fund factor beside the coverage figures.
+	sig, err := f.svc.RiskSignals(ctx, a.USCC)
+	require.NoError(t, err)
+	assert.Equal(t, 1, sig.FundAlerts)
+
 	// A day earlier the deposit fell inside the window.
 	f.now = at(t, "2026-10-29", "23:59")
 	got, err = f.svc.CheckAccount(ctx, a.ID)

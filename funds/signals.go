@@ -17,7 +17,20 @@ func (s *Service) RiskSignals(ctx context.Context, uscc registry.USCC) (registry
 	if err != nil {
 		return registry.RiskSignals{}, err
 	}
-	return registry.RiskSignals{HeldFen: sum.HeldFen + sum.InsuredFen, RequiredFen: sum.RequiredFen}, nil
+	open, err := s.store.ListAlerts(ctx, alertFilter{States: []AlertState{AlertNew, AlertAcknowledged}, USCC: uscc,
+		Limit: 100})
+	if err != nil {
+		return registry.RiskSignals{}, err
+	}
+	// The shortfall itself is already weighed from the figures; the other alerts add to it.
+	others := 0
+	for _, a := range open {
+		if a.Kind != AlertCoverageBelow {
+			others++
+		}
+	}
+	return registry.RiskSignals{HeldFen: sum.HeldFen + sum.InsuredFen, RequiredFen: sum.RequiredFen,
+		FundAlerts: others}, nil
 }
 
 // Summary is what the enterprise's dossier shows of its supervised funds: the figures of its

@@ -59,6 +59,7 @@ func (m sumSignals) RiskSignals(ctx context.Context, uscc USCC) (RiskSignals, er
 		total.FailedMediations += sig.FailedMediations
 		total.HeldFen += sig.HeldFen
 		total.RequiredFen += sig.RequiredFen
+		total.FundAlerts += sig.FundAlerts
 	}
 	return total, nil
 }

@@ -132,6 +132,9 @@ type RiskSignals struct {
 	// RequiredFen means no requirement is known.
 	HeldFen     int64
 	RequiredFen int64
+	// FundAlerts counts the open fund alerts other than the coverage shortfall itself: sales
+	// with no deposit, large releases before a closure, statements missing or disagreeing.
+	FundAlerts int
 }
 
 // riskInputs is everything one assessment is computed from.
@@ -216,13 +219,24 @@ func statusFactor(m RiskModel, s Status) Factor {
 	return m.factor(FactorStatus, part, part, fmt.Sprintf("经营状态为“%s”", s.Label()))
 }
 
+// fundFactor weighs the shortfall of the supervised funds against the deposit required and,
+// whichever weighs more, the open fund alerts (two earn the full weight). Before the funds
+// module there were no alerts, so earlier assessments of model 1 read the same.
 func fundFactor(m RiskModel, sig RiskSignals) Factor {
+	alerts := share(float64(sig.FundAlerts), 2)
+	alertText := ""
+	if sig.FundAlerts > 0 {
+		alertText = fmt.Sprintf("；另有资金预警%d条未结", sig.FundAlerts)
+	}
 	if sig.RequiredFen <= 0 {
+		if sig.FundAlerts > 0 {
+			return m.factor(FactorFundCoverage, float64(sig.FundAlerts), alerts, "暂无资金存管要求数据"+alertText)
+		}
 		return m.factor(FactorFundCoverage, 0, 0, "暂无资金存管要求数据，不计分")
 	}
 	gap := 1 - float64(sig.HeldFen)/float64(sig.RequiredFen)
-	return m.factor(FactorFundCoverage, gap, share(gap, 1),
-		fmt.Sprintf("存管资金为应存额的%.0f%%", 100*float64(sig.HeldFen)/float64(sig.RequiredFen)))
+	return m.factor(FactorFundCoverage, gap, max(share(gap, 1), alerts),
+		fmt.Sprintf("存管资金为应存额的%.0f%%", 100*float64(sig.HeldFen)/float64(sig.RequiredFen))+alertText)
 }
 
 func listFactor(m RiskModel, listed ListKind) Factor {

@@ -1,6 +1,7 @@
 package registry
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +86,33 @@ func TestRiskModel_Check(t *testing.T) {
 	}
 	assert.Equal(t, map[string]bool{"weights.casino": true, "weights." + FactorGrowth: true,
 		"weights." + FactorSpike: true, "medium": true}, fields)
+}
+
+func TestRiskModel_FundAlertsWeighWithTheShortfall(t *testing.T) {
+	m := DefaultRiskModel()
+	fund := func(sig RiskSignals) Factor {
+		t.Helper()
+		f := fundFactor(m, sig)
+		return f
+	}
+	covered := fund(RiskSignals{HeldFen: 100, RequiredFen: 100})
+	if covered.Contribution != 0 {
+		t.Fatalf("fully covered, no alerts: contribution %v, want 0", covered.Contribution)
+	}
+	one := fund(RiskSignals{HeldFen: 100, RequiredFen: 100, FundAlerts: 1})
+	if want := m.Weights[FactorFundCoverage] / 2; one.Contribution != want {
+		t.Errorf("one open alert: contribution %v, want %v", one.Contribution, want)
+	}
+	if !strings.Contains(one.Explanation, "资金预警1条") {
+		t.Errorf("explanation %q does not name the alert", one.Explanation)
+	}
+	// The larger of the shortfall and the alerts counts, not their sum.
+	both := fund(RiskSignals{HeldFen: 0, RequiredFen: 100, FundAlerts: 1})
+	if want := m.Weights[FactorFundCoverage]; both.Contribution != want {
+		t.Errorf("no funds and one alert: contribution %v, want %v", both.Contribution, want)
+	}
+	noReq := fund(RiskSignals{FundAlerts: 2})
+	if want := m.Weights[FactorFundCoverage]; noReq.Contribution != want {
+		t.Errorf("two alerts, nothing required: contribution %v, want %v", noReq.Contribution, want)
+	}
 }
