@@ -266,6 +266,9 @@ func (s *server) dossierPage(c *fiber.Ctx) error {
 	if v.RiskHistory, err = s.Registry.RiskHistory(c.UserContext(), d.Enterprise.USCC.String(), 20); err != nil {
 		return err
 	}
+	if v.FundsChart, err = s.dossierFundsChart(c.UserContext(), d.Enterprise.USCC); err != nil {
+		return err
+	}
 	return s.render(c, "dossier", pageData{Title: d.Enterprise.Name, Data: v})
 }
 
@@ -286,6 +289,8 @@ type dossierView struct {
 	Enforcement  []registry.DossierRecord
 	Mediation    []registry.DossierRecord
 	Changes      []changeView
+	// FundsChart is the coverage of the enterprise's supervised accounts over time.
+	FundsChart fundsChartView
 }
 
 // changeView is one entry of the change history.
