@@ -99,7 +99,7 @@ func TestFunds_Story(t *testing.T) {
 	// Sales of 10,000 元 and deposits of 6,000 元 in October, covered all along.
 	for _, e := range []struct {
 		key, typ, ref, at string
-		fen                int64
+		fen               int64
 	}{
 		{"deposit-1", "deposit", "DEP-1001", "2026-10-09T09:00:00+08:00", 400_000},
 		{"sale-1", "sale", "POS-1001", "2026-10-10T10:00:00+08:00", 300_000},
