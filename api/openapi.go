@@ -54,7 +54,12 @@ func (s *server) openAPIDocument() fiber.Map {
 		if params != nil {
 			op["parameters"] = params
 		}
-		if r.Method == "POST" || r.Method == "PATCH" || r.Method == "PUT" {
+		switch {
+		case strings.Contains(r.Summary, "multipart field file"):
+			op["requestBody"] = fiber.Map{"content": fiber.Map{"multipart/form-data": fiber.Map{"schema": fiber.Map{
+				"type": "object", "properties": fiber.Map{"file": fiber.Map{"type": "string", "format": "binary"}},
+				"required": []string{"file"}}}}}
+		case r.Method == "POST" || r.Method == "PATCH" || r.Method == "PUT":
 			op["requestBody"] = fiber.Map{"content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"type": "object"}}}}
 		}
 		item[strings.ToLower(r.Method)] = op

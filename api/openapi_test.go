@@ -70,3 +70,21 @@ func TestOpenAPI_StateChangesNameIfMatch(t *testing.T) {
 	found, _ = ifMatch("/api/v1/interviews", "post")
 	assert.False(t, found, "creating an interview names no version")
 }
+
+func TestOpenAPI_UploadsAreMultipart(t *testing.T) {
+	env := newTestEnv(t)
+	r := env.do(user.Public, "GET", "/api/openapi.json", nil)
+	require.Equal(t, http.StatusOK, r.Status)
+	var doc struct {
+		Paths map[string]map[string]struct {
+			RequestBody struct {
+				Content map[string]any `json:"content"`
+			} `json:"requestBody"`
+		} `json:"paths"`
+	}
+	r.JSON(t, &doc)
+	for _, p := range []string{"/api/v1/complaints/import", "/api/v1/funds/accounts/{id}/statements"} {
+		assert.Contains(t, doc.Paths[p]["post"].RequestBody.Content, "multipart/form-data", p)
+	}
+	assert.Contains(t, doc.Paths["/api/v1/interviews"]["post"].RequestBody.Content, "application/json")
+}

@@ -268,7 +268,7 @@ func (s *server) routes() []route {
 		{Method: "POST", Path: "/api/v1/funds/accounts/:id/unfreeze", Roles: fundUnfreezers, handler: s.unfreezeFundAccount,
 			Summary: "Lift the freeze with the reason; fund officers, regulators, supervisors (If-Match)"},
 		{Method: "POST", Path: "/api/v1/funds/accounts/:id/statements", Roles: fundKeepers,
-			handler: s.importFundStatement, Summary: "Import a bank statement (multipart field file, CSV or xlsx, " +
+			handler: s.importFundStatement, Summary: "Import a bank statement (multipart field file, CSV, " +
 				"at most 20 MiB) and match it with the ledger; the same file again answers 200 with the first import"},
 		{Method: "GET", Path: "/api/v1/funds/accounts/:id/statement.pdf", Roles: fundReaders,
 			handler: s.fundStatementPDF, Summary: "The account's statement (对账单) for the days from … to (2006-01-02)"},

@@ -266,9 +266,9 @@ func (s *Service) moveAlert(
 	return a, nil
 }
 
-// AfterPost evaluates the account's alerts after an entry was posted to it. PostEntry does
-// not call it yet: at integration it is to be called once the posting has returned (outside
-// the account's lock), e.g. by the API handler or by PostEntry's caller in entry_service.go.
+// AfterPost evaluates the account's alerts after an entry was posted to it. It runs once the
+// posting has returned, outside the account's lock: the API and console handlers call it after
+// a fresh posting, and the hourly sweep catches any check that failed.
 func (s *Service) AfterPost(ctx context.Context, accountID string) error {
 	_, err := s.CheckAccount(ctx, accountID)
 	return err
