@@ -58,12 +58,22 @@ type planHeadView struct {
 }
 
 func (s *server) fundPlanBuilderPage(c *fiber.Ctx) error {
-	if _, err := queryParams(c); err != nil {
+	q, err := queryParams(c, "prefill")
+	if err != nil {
 		return err
 	}
 	v, err := s.planBuilderViewOf(c, c.Params("id"))
 	if err != nil {
 		return err
+	}
+	// 从调解协议和投诉带入: the claims the enterprise's mediation agreements and complaints
+	// give, for the officer to check; a complaint's verified amount is left blank.
+	if q["prefill"] == "1" && v.Officer {
+		items, err := s.claimCandidates(c.UserContext(), v.A.USCC)
+		if err != nil {
+			return err
+		}
+		v.Claims = claimLines(items)
 	}
 	return s.renderPlanBuilder(c, pageData{}, v)
 }

@@ -282,6 +282,9 @@ func (s *server) routes() []route {
 			handler: s.closeFundAlert, Summary: "Close an open alert with a note (If-Match)"},
 		{Method: "POST", Path: "/api/v1/funds/accounts/:id/plans", Roles: fundPlanners, handler: s.proposeFundPlan,
 			Summary: "Propose a refund plan for a frozen account from the consumers' claims"},
+		{Method: "GET", Path: "/api/v1/funds/accounts/:id/claim-candidates", Roles: fundPlanners,
+			handler: s.listClaimCandidates, Summary: "Consumers' claims a refund plan may take in: unpaid " +
+				"mediation agreements (verified) and complaints' amounts (to verify); consumers in full"},
 		{Method: "GET", Path: "/api/v1/funds/accounts/:id/plans", Roles: fundReaders, handler: s.listFundPlans,
 			Summary: "The account's refund plans, oldest first, without their claims"},
 		{Method: "GET", Path: "/api/v1/funds/plans/:id", Roles: fundReaders, handler: s.getFundPlan,
