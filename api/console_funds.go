@@ -120,6 +120,8 @@ func (s *server) fundAccountsPage(c *fiber.Ctx) error {
 		if v.Rows, err = s.accountRows(c.UserContext(), code); err != nil {
 			return err
 		}
+	} else if v.Rows, err = s.allAccountRows(c.UserContext()); err != nil {
+		return err
 	}
 	return s.renderFundAccounts(c, pageData{Form: map[string]string{"uscc": v.USCC, "tier": string(funds.DefaultTier)}}, v)
 }
@@ -135,6 +137,34 @@ func (s *server) accountRows(ctx context.Context, code registry.USCC) ([]account
 	for i := range list {
 		a := &list[i]
 		rows = append(rows, accountRow{Account: *a, Path: fundAccountPath(a.ID), Enterprise: name,
+			TierLabel: labelOr(tierLabels, string(a.Tier)), Figures: coverageOf(a)})
+	}
+	return rows, nil
+}
+
+// allAccountRows returns every account, the lowest coverage first, with the enterprises' names
+// read in one go.
+func (s *server) allAccountRows(ctx context.Context) ([]accountRow, error) {
+	list, err := s.Funds.AllAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	codes := make([]registry.USCC, len(list))
+	for i, a := range list {
+		codes[i] = a.USCC
+	}
+	found, _, err := s.Registry.EnterprisesByUSCC(ctx, codes)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[registry.USCC]string, len(found))
+	for _, e := range found {
+		names[e.USCC] = e.Name
+	}
+	rows := make([]accountRow, 0, len(list))
+	for i := range list {
+		a := &list[i]
+		rows = append(rows, accountRow{Account: *a, Path: fundAccountPath(a.ID), Enterprise: names[a.USCC],
 			TierLabel: labelOr(tierLabels, string(a.Tier)), Figures: coverageOf(a)})
 	}
 	return rows, nil

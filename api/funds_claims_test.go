@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -74,4 +75,37 @@ func TestFunds_ClaimCandidates(t *testing.T) {
 	require.Equal(t, http.StatusOK, page.Status, "body: %s", page.Body)
 	assert.Contains(t, string(page.Body), mc.ID+"-1, 张伟, 13812341234, 2500.00, 2500.00, mediation")
 	assert.Contains(t, string(page.Body), complaintID+", 张伟, 13812341234,")
+}
+
+// TestConsoleFunds_AllAccountsLowestCoverageFirst lists every account when no enterprise is
+// asked for, the one furthest below its required deposit first.
+func TestConsoleFunds_AllAccountsLowestCoverageFirst(t *testing.T) {
+	env := newTestEnv(t)
+	ctx := context.Background()
+	officer := audit.Actor{Username: "fund_officer1", Role: string(user.FundOfficer), Via: "test"}
+	open := func(org, number string, sale, deposit int64) string {
+		t.Helper()
+		uscc := env.createEnterprise(org, nil)
+		a, err := env.funds.OpenAccount(ctx, officer, funds.FundAccountInput{USCC: uscc, Bank: "北京银行",
+			Branch: "望京支行", AccountNumber: number, AgreementDate: "2026-01-05"})
+		require.NoError(t, err)
+		for key, in := range map[string]funds.EntryInput{
+			"sale":    {Type: funds.EntrySale, AmountFen: sale, Reference: "S"},
+			"deposit": {Type: funds.EntryDeposit, AmountFen: deposit, Reference: "D"},
+		} {
+			_, _, err := env.funds.PostEntry(ctx, officer, a.ID, key, in)
+			require.NoError(t, err)
+		}
+		return a.ID
+	}
+	well := open("MA01FW101", "6222000011116666", 100_000, 100_000) // 250 %
+	short := open("MA01FW102", "6222000011117777", 100_000, 10_000) // 25 %
+
+	page := env.page(t, env.signIn(t, user.Regulator), "GET", "/console/funds", nil)
+	require.Equal(t, http.StatusOK, page.Status)
+	body := string(page.Body)
+	iShort, iWell := strings.Index(body, `id="acct-`+short+`"`), strings.Index(body, `id="acct-`+well+`"`)
+	require.True(t, iShort > 0 && iWell > 0, "both accounts listed")
+	assert.Less(t, iShort, iWell, "the lowest coverage first")
+	assert.NotContains(t, body, "6222000011117777", "account numbers masked in the list")
 }

@@ -1,8 +1,10 @@
 package funds
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 
 	"prepaidreg/internal/audit"
@@ -73,6 +75,36 @@ func (s *Service) Accounts(ctx context.Context, uscc registry.USCC) ([]Account, 
 		list[i] = list[i].Masked()
 	}
 	return list, nil
+}
+
+// maxAccountsListed bounds the accounts AllAccounts returns.
+const maxAccountsListed = 500
+
+// AllAccounts returns every account, numbers masked, the lowest coverage first (those with
+// nothing required last), at most 500: the list a fund officer works down. A district with more
+// accounts searches by enterprise.
+func (s *Service) AllAccounts(ctx context.Context) ([]Account, error) {
+	list, err := s.store.AllAccounts(ctx)
+	if err != nil {
+		return nil, err
+	}
+	day := dayOf(s.now())
+	for i := range list {
+		list[i].derive(day)
+		list[i] = list[i].Masked()
+	}
+	slices.SortStableFunc(list, func(a, b Account) int {
+		switch {
+		case a.Coverage == nil && b.Coverage == nil:
+			return strings.Compare(a.ID, b.ID)
+		case a.Coverage == nil:
+			return 1
+		case b.Coverage == nil:
+			return -1
+		}
+		return cmp.Compare(*a.Coverage, *b.Coverage)
+	})
+	return list[:min(len(list), maxAccountsListed)], nil
 }
 
 // AddCover adds an insurance policy or bank guarantee to the account read at ifVersion.
