@@ -353,14 +353,10 @@ func TestFundsAPI_IdempotencyKey(t *testing.T) {
 //
 // It posts the 1,000 entries (2,000 requests). On the embedded store that takes about
 // 45 seconds, three times the service's own test of the same load: each request also finds
-// its caller's token and goes through the app. With -short it posts 200 entries, the same
-// test on a smaller load.
+// its caller's token and goes through the app.
 func TestFundsAPI_ConcurrentPostingOnce(t *testing.T) {
 	const clients = 8
-	total := 1000
-	if testing.Short() {
-		total = 200
-	}
+	const total = 1000
 	env := newFundsAPIEnv(t)
 	a := env.openAccount(t, "MA01FA004")
 	path := accountPath(a.ID) + "/entries"

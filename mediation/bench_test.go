@@ -75,9 +75,6 @@ func (f *fixture) bulkCases(t testing.TB, n int) {
 // TestService_QueueRoundTrips shows that a queue costs the same commands with 500 open cases
 // as with 5,000: one sorted, limited query for the reader's cases and one for the pool.
 func TestService_QueueRoundTrips(t *testing.T) {
-	if testing.Short() {
-		t.Skip("puts 5,500 cases in the store")
-	}
 	counts := map[int][2]int{}
 	for _, n := range []int{500, 5000} {
 		mon := store.NewMonitor()
