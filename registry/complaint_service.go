@@ -104,7 +104,8 @@ func (s *Service) prepare(in ComplaintInput, idx *NameIndex, now time.Time) (*Co
 	if in.Category != "" && !in.Category.Valid() {
 		bad("category", "未知的投诉类别 (unknown category)")
 	}
-	for field, v := range map[string]string{"complainant_name": in.ComplainantName, "complainant_phone": in.ComplainantPhone,
+	for field, v := range map[string]string{
+		"complainant_name": in.ComplainantName, "complainant_phone": in.ComplainantPhone,
 		"street": in.Street, "hotline_category": in.HotlineCategory, "handling_status": in.HandlingStatus,
 		"satisfaction": in.Satisfaction} {
 		if utf8.RuneCountInString(v) > 100 {
@@ -116,10 +117,10 @@ func (s *Service) prepare(in ComplaintInput, idx *NameIndex, now time.Time) (*Co
 	}
 
 	c := &Complaint{
-		ID: ComplaintID(source, ticket), Source: source, Ticket: ticket, ReceivedAt: in.ReceivedAt.UTC(),
-		ComplainantName: strings.TrimSpace(in.ComplainantName), ComplainantPhone: strings.TrimSpace(in.ComplainantPhone),
-		ReportedName: name, ReportedUSCC: string(reported), ReportedKey: NameKey(name),
-		District: in.District, Street: strings.TrimSpace(in.Street), Text: text,
+		ID: ComplaintID(source, ticket), Source: source, Ticket: ticket,
+		ReceivedAt: in.ReceivedAt.UTC(), ComplainantName: strings.TrimSpace(in.ComplainantName),
+		ComplainantPhone: strings.TrimSpace(in.ComplainantPhone), ReportedName: name, ReportedUSCC: string(reported),
+		ReportedKey: NameKey(name), District: in.District, Street: strings.TrimSpace(in.Street), Text: text,
 		HotlineCategory: strings.TrimSpace(in.HotlineCategory), AmountFen: in.AmountFen,
 		HandlingStatus: strings.TrimSpace(in.HandlingStatus), Satisfaction: strings.TrimSpace(in.Satisfaction),
 		TagEvidence: []string{}, Version: 1, CreatedAt: now, UpdatedAt: now,
@@ -312,7 +313,8 @@ func (s *Service) LinkComplaint(
 
 	if addAlias && c.ReportedName != "" && NameKey(c.ReportedName) != NameKey(e.Name) {
 		aliases := append(append([]string{}, e.Aliases...), c.ReportedName)
-		if _, err := s.UpdateEnterprise(ctx, actor, e.USCC.String(), e.Version, EnterprisePatch{Aliases: &aliases}); err != nil {
+		if _, err := s.UpdateEnterprise(ctx, actor, e.USCC.String(), e.Version,
+			EnterprisePatch{Aliases: &aliases}); err != nil {
 			return nil, err
 		}
 	}
@@ -346,7 +348,8 @@ func (s *Service) CorrectCategory(
 	if err := s.complaints.UpdateComplaint(ctx, c); err != nil {
 		return nil, err
 	}
-	if _, err := s.audit.Append(ctx, audit.Entry{Actor: actor, Action: "complaint.category", Target: "complaint/" + c.ID,
+	if _, err := s.audit.Append(ctx, audit.Entry{Actor: actor,
+		Action: "complaint.category", Target: "complaint/" + c.ID,
 		Change: map[string]any{"category": FieldChange{From: from, To: cat}}}); err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}

@@ -197,7 +197,8 @@ func (e *Enterprise) validate(areas *Areas) []errs.FieldError {
 	}
 	for i, c := range e.Prepaid.CardTypes {
 		if c.Label() == "" {
-			bad(fmt.Sprintf("prepaid.card_types[%d]", i), "卡类型应为 anonymous、named、sessions 之一 (unknown card type)")
+			bad(fmt.Sprintf("prepaid.card_types[%d]", i),
+				"卡类型应为 anonymous、named、sessions 之一 (unknown card type)")
 		}
 	}
 	return fe

@@ -126,7 +126,8 @@ func (s *Service) ImportStatus(ctx context.Context, id string) (*ImportReport, e
 	}
 	if r.Status == ImportRunning && s.now().Sub(r.UpdatedAt) > importStaleAfter {
 		r.Status = ImportFailed
-		r.Error = "导入进程已中断，可重新导入同一文件继续完成 (the import died; import the same file again to finish it)"
+		r.Error = "导入进程已中断，可重新导入同一文件继续完成 " +
+			"(the import died; import the same file again to finish it)"
 	}
 	return r, nil
 }

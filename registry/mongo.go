@@ -78,7 +78,8 @@ func (s *MongoStore) InsertEnterprise(ctx context.Context, e *Enterprise) error 
 	return nil
 }
 
-var errNoEnterprise = errs.E(errs.NotFound, "registry.GetEnterprise", "没有这个统一社会信用代码的企业 (no such enterprise)")
+var errNoEnterprise = errs.E(errs.NotFound, "registry.GetEnterprise",
+	"没有这个统一社会信用代码的企业 (no such enterprise)")
 
 // GetEnterprise implements Store.
 func (s *MongoStore) GetEnterprise(ctx context.Context, uscc USCC) (*Enterprise, error) {
@@ -143,7 +144,8 @@ func (s *MongoStore) ReplaceEnterprise(ctx context.Context, e *Enterprise) error
 		"industry": e.Industry, "contact_phone": e.ContactPhone, "status": e.Status, "stores": e.Stores,
 		"prepaid": e.Prepaid, "version": e.Version, "updated_at": e.UpdatedAt, "name_keys": e.nameKeys(),
 	}
-	res, err := s.enterprises.UpdateOne(ctx, bson.M{"_id": string(e.USCC), "version": e.Version - 1}, bson.M{"$set": set})
+	res, err := s.enterprises.UpdateOne(ctx, bson.M{"_id": string(e.USCC), "version": e.Version - 1},
+		bson.M{"$set": set})
 	if err != nil {
 		return errs.Wrap(errs.Internal, "registry.ReplaceEnterprise", err)
 	}
@@ -208,7 +210,8 @@ const mappingSettingID = "complaint_column_mapping"
 // GetMapping implements SettingsStore.
 func (s *MongoStore) GetMapping(ctx context.Context) (*MappingSetting, error) {
 	var m MappingSetting
-	err := s.enterprises.Database().Collection(settingsCollection).FindOne(ctx, bson.M{"_id": mappingSettingID}).Decode(&m)
+	err := s.enterprises.Database().Collection(settingsCollection).FindOne(ctx,
+		bson.M{"_id": mappingSettingID}).Decode(&m)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, errs.E(errs.NotFound, "registry.GetMapping", "no mapping stored")
 	}
@@ -231,11 +234,13 @@ func (s *MongoStore) PutMapping(ctx context.Context, m *MappingSetting) error {
 		var res *mongo.UpdateResult
 		res, err = coll.ReplaceOne(ctx, bson.M{"_id": mappingSettingID, "version": m.Version - 1}, doc)
 		if err == nil && res.MatchedCount == 0 {
-			return errs.E(errs.Stale, "registry.PutMapping", "映射已被他人修改，请刷新后重试 (the mapping changed meanwhile)")
+			return errs.E(errs.Stale, "registry.PutMapping",
+				"映射已被他人修改，请刷新后重试 (the mapping changed meanwhile)")
 		}
 	}
 	if mongo.IsDuplicateKeyError(err) {
-		return errs.E(errs.Stale, "registry.PutMapping", "映射已被他人修改，请刷新后重试 (the mapping changed meanwhile)")
+		return errs.E(errs.Stale, "registry.PutMapping",
+			"映射已被他人修改，请刷新后重试 (the mapping changed meanwhile)")
 	}
 	return wrapInternal("registry.PutMapping", err)
 }

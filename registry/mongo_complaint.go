@@ -93,7 +93,8 @@ func (s *MongoStore) UpdateComplaint(ctx context.Context, c *Complaint) error {
 		return errs.Wrap(errs.Internal, "registry.UpdateComplaint", err)
 	}
 	if res.MatchedCount == 0 {
-		return errs.E(errs.Stale, "registry.UpdateComplaint", "投诉已被他人修改，请刷新后重试 (the complaint changed since you read it)")
+		return errs.E(errs.Stale, "registry.UpdateComplaint",
+			"投诉已被他人修改，请刷新后重试 (the complaint changed since you read it)")
 	}
 	return nil
 }

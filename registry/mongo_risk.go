@@ -66,7 +66,8 @@ func (s *MongoStore) InsertRiskModel(ctx context.Context, m *RiskModel) error {
 	}{m.Version, *m}
 	_, err := s.enterprises.Database().Collection(riskModelsCollection).InsertOne(ctx, doc)
 	if mongo.IsDuplicateKeyError(err) {
-		return errs.E(errs.Stale, "registry.InsertRiskModel", "模型已被他人修改，请刷新后重试 (the model changed meanwhile)")
+		return errs.E(errs.Stale, "registry.InsertRiskModel",
+			"模型已被他人修改，请刷新后重试 (the model changed meanwhile)")
 	}
 	return wrapInternal("registry.InsertRiskModel", err)
 }
@@ -95,7 +96,8 @@ func (s *MongoStore) riskSubjects(ctx context.Context, codes []USCC) ([]riskSubj
 	}
 
 	cur, err = s.enterprises.Database().Collection(ListEntriesCollection).Find(ctx,
-		bson.M{"uscc": bson.M{"$in": ids}, "state": bson.M{"$in": bson.A{EntryPublished, EntryRemovalProposed, EntryRemoved}}},
+		bson.M{"uscc": bson.M{"$in": ids},
+			"state": bson.M{"$in": bson.A{EntryPublished, EntryRemovalProposed, EntryRemoved}}},
 		options.Find().SetProjection(bson.M{"uscc": 1, "kind": 1}))
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, "registry.riskSubjects", err)

@@ -91,14 +91,16 @@ func (s *Service) SetRiskModel(ctx context.Context, actor audit.Actor, ifMatch i
 		return RiskModel{}, err
 	}
 	if cur.Version != ifMatch {
-		return RiskModel{}, errs.E(errs.Stale, op, "模型已被他人修改，请刷新后重试 (the model changed since you read it)")
+		return RiskModel{}, errs.E(errs.Stale, op,
+			"模型已被他人修改，请刷新后重试 (the model changed since you read it)")
 	}
 	m.Version, m.CreatedAt, m.CreatedBy = cur.Version+1, s.now().UTC().Truncate(time.Millisecond), actor.Username
 	if err := s.store.InsertRiskModel(ctx, &m); err != nil {
 		return RiskModel{}, err
 	}
-	if _, err := s.audit.Append(ctx, audit.Entry{Actor: actor, Action: "settings.risk_model", Target: "settings/risk_model",
-		Change: map[string]any{"from": cur, "to": m}}); err != nil {
+	if _, err := s.audit.Append(ctx,
+		audit.Entry{Actor: actor, Action: "settings.risk_model", Target: "settings/risk_model",
+			Change: map[string]any{"from": cur, "to": m}}); err != nil {
 		return RiskModel{}, errs.Wrap(errs.Internal, op, err)
 	}
 	return m, nil

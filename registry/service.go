@@ -58,8 +58,8 @@ type Service struct {
 func NewService(store Store, auditor Auditor, areas *Areas) *Service {
 	s := &Service{
 		store: store, complaints: store, settings: store, audit: auditor, areas: areas,
-		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: sumSignals(nil), lists: DefaultListSettings(),
-		now: time.Now,
+		tagger: DefaultTagger(), mapping: DefaultColumnMapping(), signals: sumSignals(nil),
+		lists: DefaultListSettings(), now: time.Now,
 	}
 	// An enterprise newly reaching high or critical raises an early warning.
 	s.levelHook = s.RiskLevelReached

@@ -61,8 +61,9 @@ func (s *Service) SetColumnMapping(
 	if err := s.settings.PutMapping(ctx, next); err != nil {
 		return nil, err
 	}
-	_, err = s.audit.Append(ctx, audit.Entry{Actor: actor, Action: "settings.column_mapping", Target: "settings/column_mapping",
-		Change: map[string]any{"from": cur.Mapping, "to": m}})
+	_, err = s.audit.Append(ctx,
+		audit.Entry{Actor: actor, Action: "settings.column_mapping", Target: "settings/column_mapping",
+			Change: map[string]any{"from": cur.Mapping, "to": m}})
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)
 	}
@@ -78,7 +79,8 @@ func (m ColumnMapping) check() []errs.FieldError {
 	for f := intakeField(0); f < intakeFieldCount; f++ {
 		for _, n := range names[f] {
 			if strings.TrimSpace(n) == "" || utf8.RuneCountInString(n) > 50 {
-				fe = append(fe, errs.FieldError{Field: intakeFields[f].key, Message: "列名应为1至50个字 (1 to 50 characters)"})
+				fe = append(fe,
+					errs.FieldError{Field: intakeFields[f].key, Message: "列名应为1至50个字 (1 to 50 characters)"})
 				break
 			}
 		}
@@ -88,7 +90,8 @@ func (m ColumnMapping) check() []errs.FieldError {
 		names []string
 	}{{"ticket", m.Ticket}, {"received_at", m.ReceivedAt}, {"text", m.Text}} {
 		if len(f.names) == 0 {
-			fe = append(fe, errs.FieldError{Field: f.field, Message: "必需的列至少要有一个列名 (a required column needs a name)"})
+			fe = append(fe,
+				errs.FieldError{Field: f.field, Message: "必需的列至少要有一个列名 (a required column needs a name)"})
 		}
 	}
 	if len(m.ReportedName) == 0 && len(m.ReportedUSCC) == 0 {
