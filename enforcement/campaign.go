@@ -130,8 +130,9 @@ func (s *Service) checkCampaign(req CampaignRequest, actor audit.Actor, now time
 	case n == 0:
 		fe = append(fe, field("enterprises", "至少约谈一家企业 (name at least one enterprise)"))
 	case n > MaxCampaignEnterprises:
-		fe = append(fe, field("enterprises", fmt.Sprintf("一次计划至多%d家企业，实有%d家 (at most %d enterprises, got %d)",
-			MaxCampaignEnterprises, n, MaxCampaignEnterprises, n)))
+		fe = append(fe,
+			field("enterprises", fmt.Sprintf("一次计划至多%d家企业，实有%d家 (at most %d enterprises, got %d)",
+				MaxCampaignEnterprises, n, MaxCampaignEnterprises, n)))
 	default:
 		for i, raw := range req.Enterprises {
 			c, err := registry.ParseUSCC(raw)

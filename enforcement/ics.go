@@ -55,7 +55,8 @@ func InviteICS(
 		i := slices.IndexFunc(invited, func(o Official) bool { return o.ID == only })
 		if i < 0 {
 			return nil, errs.E(errs.NotFound, op, fmt.Sprintf(
-				"工作人员 %s 不参加约谈 %s (official %s is not one of interview %s)", only, noticeName(iv), only, iv.ID))
+				"工作人员 %s 不参加约谈 %s (official %s is not one of interview %s)",
+				only, noticeName(iv), only, iv.ID))
 		}
 		invited = invited[i : i+1]
 	}

@@ -193,7 +193,8 @@ func (m Measure) checkKind(at string, op *Operation, inspected time.Time, fe []e
 		case m.Deadline == nil || m.Deadline.IsZero():
 			fe = append(fe, field(at+".deadline", "责令整改须写明整改期限 (rectify needs a deadline)"))
 		case opDay(*m.Deadline) <= opDay(inspected):
-			fe = append(fe, field(at+".deadline", "整改期限应晚于检查当日 (the deadline must be after the inspection day)"))
+			fe = append(fe,
+				field(at+".deadline", "整改期限应晚于检查当日 (the deadline must be after the inspection day)"))
 		}
 	case MeasureFine:
 		switch {

@@ -199,8 +199,9 @@ func (s *Service) checkTime(start time.Time, minutes int, now time.Time) []errs.
 		fe = append(fe, field("duration_minutes", fmt.Sprintf("约谈时长至少%d分钟 (at least %d minutes)",
 			MinDurationMinutes, MinDurationMinutes)))
 	case minutes > MaxDurationMinutes:
-		fe = append(fe, field("duration_minutes", fmt.Sprintf("约谈时长至多%d分钟，不得跨天 (at most %d minutes, within one day)",
-			MaxDurationMinutes, MaxDurationMinutes)))
+		fe = append(fe,
+			field("duration_minutes", fmt.Sprintf("约谈时长至多%d分钟，不得跨天 (at most %d minutes, within one day)",
+				MaxDurationMinutes, MaxDurationMinutes)))
 	}
 	if !start.After(now) {
 		fe = append(fe, field("starts_at", "开始时间须在当前时间之后 (the start time has passed)"))
@@ -257,7 +258,8 @@ func checkPlace(room, link string) []errs.FieldError {
 	if link != "" {
 		u, err := url.Parse(link)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			fe = append(fe, field("video_link", "视频会议链接须为 http(s) 网址 (the video link must be an http(s) URL)"))
+			fe = append(fe,
+				field("video_link", "视频会议链接须为 http(s) 网址 (the video link must be an http(s) URL)"))
 		}
 	}
 	return fe
@@ -270,7 +272,8 @@ func checkDepartments(in []Department) ([]Department, []errs.FieldError) {
 	out := []Department{"market"}
 	for i, d := range in {
 		if !d.Valid() {
-			fe = append(fe, field(fmt.Sprintf("departments[%d]", i), fmt.Sprintf("未知部门 %q (unknown department)", d)))
+			fe = append(fe,
+				field(fmt.Sprintf("departments[%d]", i), fmt.Sprintf("未知部门 %q (unknown department)", d)))
 			continue
 		}
 		if !slices.Contains(out, d) {
@@ -289,7 +292,8 @@ func checkAttendees(in []Attendee) ([]Attendee, []errs.FieldError) {
 	out := make([]Attendee, 0, len(in))
 	for i, a := range in {
 		if !a.Role.Valid() {
-			fe = append(fe, field(fmt.Sprintf("attendees[%d].role", i), fmt.Sprintf("未知身份 %q (unknown role)", a.Role)))
+			fe = append(fe,
+				field(fmt.Sprintf("attendees[%d].role", i), fmt.Sprintf("未知身份 %q (unknown role)", a.Role)))
 		}
 		out = append(out, Attendee{Role: a.Role, Name: strings.TrimSpace(a.Name)})
 	}
@@ -356,7 +360,8 @@ func (s *Service) checkOfficials(ctx context.Context, ids []string) (map[string]
 		case !ok:
 			fe = append(fe, field("officials", "没有这位工作人员："+id+" (no such official)"))
 		case !o.Active:
-			fe = append(fe, field("officials", fmt.Sprintf("工作人员 %s（%s）已停用 (official %s is inactive)", o.Name, id, id)))
+			fe = append(fe,
+				field("officials", fmt.Sprintf("工作人员 %s（%s）已停用 (official %s is inactive)", o.Name, id, id)))
 		}
 	}
 	return byID, fe, nil
@@ -421,8 +426,9 @@ func (s *Service) changeInterview(
 		return nil, err
 	}
 	if iv.Version != ifMatch {
-		return nil, errs.E(errs.Stale, op, fmt.Sprintf("约谈已被他人修改（当前版本 %d，您读取的是版本 %d），请刷新后重试 "+
-			"(the interview is at version %d, not %d)", iv.Version, ifMatch, iv.Version, ifMatch))
+		return nil, errs.E(errs.Stale, op,
+			fmt.Sprintf("约谈已被他人修改（当前版本 %d，您读取的是版本 %d），请刷新后重试 "+
+				"(the interview is at version %d, not %d)", iv.Version, ifMatch, iv.Version, ifMatch))
 	}
 	now := s.clock()
 	from := iv.State
@@ -465,8 +471,9 @@ func (iv *Interview) expect(op, rule string, states ...State) error {
 // notBeforeStart refuses recording what happened at an interview before it was due to start.
 func (iv *Interview) notBeforeStart(op string, now time.Time) error {
 	if now.Before(iv.StartsAt) {
-		return errs.E(errs.Conflict, op, fmt.Sprintf("约谈尚未开始（%s），不能登记结果 (the interview has not started yet)",
-			iv.StartsAt.In(workday.Zone).Format("2006-01-02 15:04")))
+		return errs.E(errs.Conflict, op,
+			fmt.Sprintf("约谈尚未开始（%s），不能登记结果 (the interview has not started yet)",
+				iv.StartsAt.In(workday.Zone).Format("2006-01-02 15:04")))
 	}
 	return nil
 }
@@ -498,12 +505,14 @@ func (s *Service) NotifyInterview(
 	}
 	return s.changeInterview(ctx, actor, op, "notify", id, ifMatch, false,
 		func(iv *Interview, now time.Time) (ivStep, error) {
-			if err := iv.expect(op, "只有已安排、尚未通知的约谈可以登记通知 (only a scheduled interview can be notified)",
+			if err := iv.expect(op,
+				"只有已安排、尚未通知的约谈可以登记通知 (only a scheduled interview can be notified)",
 				StateScheduled); err != nil {
 				return ivStep{}, err
 			}
 			if !now.Before(iv.StartsAt) {
-				return ivStep{}, errs.E(errs.Conflict, op, "约谈时间已过，请先改期 (the interview time has passed; reschedule it)")
+				return ivStep{}, errs.E(errs.Conflict, op,
+					"约谈时间已过，请先改期 (the interview time has passed; reschedule it)")
 			}
 			iv.State = StateNotified
 			return ivStep{note: note}, nil
@@ -528,7 +537,8 @@ func (s *Service) RescheduleInterview(
 	}
 	iv, err := s.changeInterview(ctx, actor, op, "reschedule", id, ifMatch, true,
 		func(iv *Interview, now time.Time) (ivStep, error) {
-			if err := iv.expect(op, "只有已安排或已通知的约谈可以改期 (only a scheduled or notified interview can be rescheduled)",
+			if err := iv.expect(op,
+				"只有已安排或已通知的约谈可以改期 (only a scheduled or notified interview can be rescheduled)",
 				StateScheduled, StateNotified); err != nil {
 				return ivStep{}, err
 			}
@@ -609,7 +619,8 @@ func (s *Service) CancelInterview(
 	}
 	return s.changeInterview(ctx, actor, op, "cancel", id, ifMatch, false,
 		func(iv *Interview, _ time.Time) (ivStep, error) {
-			if err := iv.expect(op, "只有已安排或已通知的约谈可以取消 (only a scheduled or notified interview can be cancelled)",
+			if err := iv.expect(op,
+				"只有已安排或已通知的约谈可以取消 (only a scheduled or notified interview can be cancelled)",
 				StateScheduled, StateNotified); err != nil {
 				return ivStep{}, err
 			}
@@ -731,13 +742,15 @@ func (s *Service) CheckRectification(
 	finding string,
 ) (*Interview, error) {
 	const op = "enforcement.CheckRectification"
-	finding, err := checkText(op, "finding", finding, !rectified, "未整改须写明核查情况 (describe what the check found)")
+	finding, err := checkText(op, "finding", finding, !rectified,
+		"未整改须写明核查情况 (describe what the check found)")
 	if err != nil {
 		return nil, err
 	}
 	iv, err := s.changeInterview(ctx, actor, op, "check_rectification", id, ifMatch, false,
 		func(iv *Interview, now time.Time) (ivStep, error) {
-			if err := iv.expect(op, "只有整改中的约谈可以核查整改 (only an interview awaiting rectification can be checked)",
+			if err := iv.expect(op,
+				"只有整改中的约谈可以核查整改 (only an interview awaiting rectification can be checked)",
 				StateRectificationDue); err != nil {
 				return ivStep{}, err
 			}

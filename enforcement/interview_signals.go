@@ -70,7 +70,8 @@ func outcomeOf(iv *Interview) string {
 	case StateHeld:
 		return orDefault(iv.Outcome, "已约谈")
 	case StateRectificationDue:
-		return "承诺：" + strings.Join(r.Commitments, "；") + "，整改期限 " + r.Deadline.In(workday.Zone).Format("2006-01-02")
+		return "承诺：" + strings.Join(r.Commitments, "；") +
+			"，整改期限 " + r.Deadline.In(workday.Zone).Format("2006-01-02")
 	case StateRectified:
 		return "已整改：" + orDefault(r.Finding, strings.Join(r.Commitments, "；"))
 	case StateNotRectified:

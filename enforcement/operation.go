@@ -312,7 +312,8 @@ func checkOperationDate(s string, now time.Time, fe []errs.FieldError) (string, 
 	}
 	day, err := time.ParseInLocation(opDateLayout, s, opZone)
 	if err != nil {
-		return "", append(fe, field("date", "日期应为真实日期，格式如 2026-11-20 (date must be a real day, YYYY-MM-DD)"))
+		return "", append(fe,
+			field("date", "日期应为真实日期，格式如 2026-11-20 (date must be a real day, YYYY-MM-DD)"))
 	}
 	limit := now.In(opZone).AddDate(1, 0, 0).Format(opDateLayout)
 	if day.Format(opDateLayout) > limit {

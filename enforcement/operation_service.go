@@ -144,7 +144,8 @@ func (s *Service) RecordInspection(
 	}
 	code, err := registry.ParseUSCC(uscc)
 	if err != nil || !o.HasTarget(code) {
-		return nil, errs.E(errs.NotFound, op, "该企业不是本次联合执法的检查对象 (the enterprise is not a target of the operation)")
+		return nil, errs.E(errs.NotFound, op,
+			"该企业不是本次联合执法的检查对象 (the enterprise is not a target of the operation)")
 	}
 	ents, _, err := s.registry.EnterprisesByUSCC(ctx, []registry.USCC{code})
 	if err != nil {
