@@ -145,7 +145,8 @@ func AgreementPDF(d AgreementDoc) ([]byte, error) {
 	}
 
 	heading("调解协议内容")
-	doc.Paragraph(fmt.Sprintf("经%s调解员%s主持调解，双方当事人在平等、自愿的基础上达成如下协议：", d.BodyName, d.MediatorName))
+	doc.Paragraph(fmt.Sprintf("经%s调解员%s主持调解，双方当事人在平等、自愿的基础上达成如下协议：",
+		d.BodyName, d.MediatorName))
 	doc.Paragraph(strings.Join(termLines(d), "\n"))
 	if d.OverClaimReason != "" {
 		doc.Paragraph("本协议约定的金额高于申请人的请求，原因：" + d.OverClaimReason)
@@ -323,7 +324,8 @@ func agreementEffect(copies int) []string {
 // terminationRemedies tells the parties where else they may go.
 func terminationRemedies(copies int) []string {
 	return []string{
-		"调解不成的，当事人可以依法通过仲裁、行政、司法等途径维护自己的权利（《中华人民共和国人民调解法》第二十六条）：",
+		"调解不成的，当事人可以依法通过仲裁、行政、司法等途径维护自己的权利" +
+			"（《中华人民共和国人民调解法》第二十六条）：",
 		"1. 根据与经营者达成的仲裁协议，向仲裁机构申请仲裁；",
 		"2. 向人民法院提起诉讼；",
 		"3. 向有关行政部门投诉（《中华人民共和国消费者权益保护法》第三十九条）。",

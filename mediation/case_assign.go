@@ -30,7 +30,8 @@ func (s *Service) Assign(
 			if err := mayAssign(op, actor, c, mediatorUsername); err != nil {
 				return caseStep{}, err
 			}
-			if err := c.expect(op, "只有已受理、尚未开始调解的案件可以分派 (only an accepted case not yet in mediation can be assigned)",
+			if err := c.expect(op,
+				"只有已受理、尚未开始调解的案件可以分派 (only an accepted case not yet in mediation can be assigned)",
 				StateAccepted, StateAssigned); err != nil {
 				return caseStep{}, err
 			}

@@ -28,7 +28,8 @@ func (s *Service) Pause(ctx context.Context, actor audit.Actor, id string, ifVer
 				return caseStep{}, err
 			}
 			if c.pausedNow() != nil {
-				return caseStep{}, errs.E(errs.Conflict, op, "调解期限已中止计算，不能重复中止 (the clock is already paused)")
+				return caseStep{}, errs.E(errs.Conflict, op,
+					"调解期限已中止计算，不能重复中止 (the clock is already paused)")
 			}
 			c.Pauses = append(c.Pauses, Pause{From: now, Reason: why})
 			return caseStep{note: why}, nil
@@ -63,7 +64,8 @@ func (s *Service) AddSession(
 	const op = "mediation.AddSession"
 	return s.changeCase(ctx, actor, op, "session", id, ifVersion, byHandler,
 		func(c *Case, now time.Time) (caseStep, error) {
-			if err := c.expect(op, "案件须先受理并分派调解员，才能登记调解 (a session before the case was accepted and assigned)",
+			if err := c.expect(op,
+				"案件须先受理并分派调解员，才能登记调解 (a session before the case was accepted and assigned)",
 				StateAssigned, StateInMediation); err != nil {
 				return caseStep{}, err
 			}
@@ -135,7 +137,8 @@ func (s *Service) RecordAgreement(
 	const op = "mediation.RecordAgreement"
 	return s.changeCase(ctx, actor, op, "agreement", id, ifVersion, byHandler,
 		func(c *Case, now time.Time) (caseStep, error) {
-			if err := c.expect(op, "只有调解中的案件可以达成协议 (only a case in mediation)", StateInMediation); err != nil {
+			if err := c.expect(op, "只有调解中的案件可以达成协议 (only a case in mediation)",
+				StateInMediation); err != nil {
 				return caseStep{}, err
 			}
 			a, fe := agreementOf(in, c.ClaimedFen(), now)
@@ -213,7 +216,8 @@ func (s *Service) RecordPerformance(
 	}
 	c, err := s.changeCase(ctx, actor, op, "performance", id, ifVersion, byHandler,
 		func(c *Case, now time.Time) (caseStep, error) {
-			if err := c.expect(op, "只有已达成协议的案件可以登记履行 (only a case with an agreement)", StateAgreement); err != nil {
+			if err := c.expect(op, "只有已达成协议的案件可以登记履行 (only a case with an agreement)",
+				StateAgreement); err != nil {
 				return caseStep{}, err
 			}
 			a := c.Agreement
@@ -250,8 +254,9 @@ func (s *Service) Refer(
 ) (*Case, error) {
 	const op = "mediation.Refer"
 	if to.Label() == "" {
-		return nil, errs.Fields(op, field("to", "移送去向应为 arbitration、litigation、enforcement 或 court_confirmation "+
-			"(unknown referral)"))
+		return nil, errs.Fields(op,
+			field("to", "移送去向应为 arbitration、litigation、enforcement 或 court_confirmation "+
+				"(unknown referral)"))
 	}
 	note, err := reason(op, "note", note, false)
 	if err != nil {
@@ -278,7 +283,8 @@ func canRefer(op string, c *Case, to Referral) error {
 			return errs.E(errs.Conflict, op, "协议已履行，无需移送 (the agreement was performed)")
 		}
 		if to == ReferArbitration {
-			return errs.E(errs.Conflict, op, "已达成协议的案件可申请司法确认、移送执法或诉讼 (an agreement goes to court or enforcement)")
+			return errs.E(errs.Conflict, op,
+				"已达成协议的案件可申请司法确认、移送执法或诉讼 (an agreement goes to court or enforcement)")
 		}
 		return nil
 	}
@@ -286,7 +292,8 @@ func canRefer(op string, c *Case, to Referral) error {
 		return err
 	}
 	if to == ReferCourtConfirmation {
-		return errs.E(errs.Conflict, op, "只有调解协议可以申请司法确认 (only an agreement goes to court for confirmation)")
+		return errs.E(errs.Conflict, op,
+			"只有调解协议可以申请司法确认 (only an agreement goes to court for confirmation)")
 	}
 	return nil
 }
@@ -319,7 +326,8 @@ func (s *Service) Terminate(
 				due, paused := mediationDue(s.calendar, c, now)
 				if paused || !workday.Day(now).After(due) {
 					return caseStep{}, errs.E(errs.Conflict, op,
-						fmt.Sprintf("调解期限至%s，尚未届满 (the mediation period has not passed)", due.Format(time.DateOnly)))
+						fmt.Sprintf("调解期限至%s，尚未届满 (the mediation period has not passed)",
+							due.Format(time.DateOnly)))
 				}
 			}
 			c.State, c.Ending, c.EndedAt, c.Outcome = StateEnded, EndingNoAgreement, &now, why
@@ -374,7 +382,8 @@ func (s *Service) NotifyParties(
 	}
 	return s.changeCase(ctx, actor, op, "notify", id, ifVersion, byHandler,
 		func(c *Case, now time.Time) (caseStep, error) {
-			if err := c.expect(op, "只有终止调解的案件需要告知 (only a case ended without agreement)", StateEnded); err != nil {
+			if err := c.expect(op, "只有终止调解的案件需要告知 (only a case ended without agreement)",
+				StateEnded); err != nil {
 				return caseStep{}, err
 			}
 			if c.PartiesNotifiedAt != nil {
@@ -396,9 +405,11 @@ func (s *Service) Close(ctx context.Context, actor audit.Actor, id string, ifVer
 			case c.State == StateClosed:
 				return caseStep{}, errs.E(errs.Conflict, op, "案件已结案 (the case is already closed)")
 			case c.State == StateAgreement && c.Agreement.Performed == nil:
-				return caseStep{}, errs.E(errs.Conflict, op, "请先登记协议履行情况 (record the agreement's performance first)")
+				return caseStep{}, errs.E(errs.Conflict, op,
+					"请先登记协议履行情况 (record the agreement's performance first)")
 			case c.State == StateEnded && c.PartiesNotifiedAt == nil:
-				return caseStep{}, errs.E(errs.Conflict, op, "请先登记已告知双方终止调解 (record that the parties were told first)")
+				return caseStep{}, errs.E(errs.Conflict, op,
+					"请先登记已告知双方终止调解 (record that the parties were told first)")
 			}
 			if err := c.expect(op, "调解程序尚未结束，不能结案 (the procedure is not over)",
 				StateAgreement, StateEnded, StateWithdrawn, StateReferred); err != nil {

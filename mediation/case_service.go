@@ -107,7 +107,8 @@ func (s *Service) firstClaim(
 	}
 	if in.ComplaintID == "" {
 		if given == "" {
-			return claim, "", "", "", errs.Fields(op, field("uscc", "请填写企业统一社会信用代码或投诉编号 (give uscc or complaint_id)"))
+			return claim, "", "", "", errs.Fields(op,
+				field("uscc", "请填写企业统一社会信用代码或投诉编号 (give uscc or complaint_id)"))
 		}
 		return claim, given, in.Facts, "", nil
 	}
@@ -124,7 +125,8 @@ func (s *Service) firstClaim(
 			"该投诉尚未关联企业，请先关联 (link the complaint to an enterprise first)"))
 	}
 	if given != "" && given != comp.USCC {
-		return claim, "", "", "", errs.Fields(op, field("uscc", "与投诉关联的企业不一致 (not the complaint's enterprise)"))
+		return claim, "", "", "", errs.Fields(op,
+			field("uscc", "与投诉关联的企业不一致 (not the complaint's enterprise)"))
 	}
 	claim.ConsumerName, claim.ConsumerPhone = comp.ComplainantName, comp.ComplainantPhone
 	if claim.Claim == "" {
@@ -146,7 +148,8 @@ func caseOf(first ClaimInput, more []ClaimInput, facts string) (*Case, []errs.Fi
 	cl, fe := claimOf("", first)
 	claims := []Claim{cl}
 	if len(more)+1 > MaxClaims {
-		fe = append(fe, field("more_claims", fmt.Sprintf("一件案件至多%d名消费者 (at most %d claims)", MaxClaims, MaxClaims)))
+		fe = append(fe,
+			field("more_claims", fmt.Sprintf("一件案件至多%d名消费者 (at most %d claims)", MaxClaims, MaxClaims)))
 		more = nil
 	}
 	for i, in := range more {
@@ -310,7 +313,8 @@ func (s *Service) Accept(ctx context.Context, actor audit.Actor, id string, ifVe
 	const op = "mediation.Accept"
 	return s.changeCase(ctx, actor, op, "accept", id, ifVersion, byStaff,
 		func(c *Case, now time.Time) (caseStep, error) {
-			if err := c.expect(op, "只有待受理的案件可以受理 (only a submitted case can be accepted)", StateSubmitted); err != nil {
+			if err := c.expect(op, "只有待受理的案件可以受理 (only a submitted case can be accepted)",
+				StateSubmitted); err != nil {
 				return caseStep{}, err
 			}
 			c.State, c.AcceptedAt = StateAccepted, &now
@@ -419,7 +423,8 @@ func canJoin(op string, group, other *Case) error {
 		return errs.E(errs.Conflict, op, "只能合并请求相同的案件 (the claims differ)")
 	}
 	if len(group.Claims)+len(other.Claims) > MaxClaims {
-		return errs.E(errs.Conflict, op, fmt.Sprintf("一件案件至多%d名消费者 (at most %d claims)", MaxClaims, MaxClaims))
+		return errs.E(errs.Conflict, op,
+			fmt.Sprintf("一件案件至多%d名消费者 (at most %d claims)", MaxClaims, MaxClaims))
 	}
 	return nil
 }

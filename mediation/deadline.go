@@ -76,8 +76,8 @@ func deadlines(cal *workday.Calendar, c *Case, now time.Time) []Deadline {
 	}
 	if a := c.Agreement; a != nil {
 		if due, ok := lastDue(a.Terms); ok {
-			d := Deadline{Kind: DeadlinePerformance, Rule: "协议履行：按调解协议约定的期限履行（《中华人民共和国人民调解法》第三十一条）",
-				due: due}
+			d := Deadline{Kind: DeadlinePerformance,
+				Rule: "协议履行：按调解协议约定的期限履行（《中华人民共和国人民调解法》第三十一条）", due: due}
 			out = append(out, d.finish(a.PerformanceAt))
 		}
 	}

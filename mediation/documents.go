@@ -66,7 +66,8 @@ func (s *Service) documentParts(
 		return nil, nil, nil, nil, errs.E(errs.Forbidden, op, errNotYours)
 	}
 	if c.Body == "" || c.Mediator == "" {
-		return nil, nil, nil, nil, errs.E(errs.Conflict, op, "本案尚未分派调解组织和调解员 (the case has no body and mediator)")
+		return nil, nil, nil, nil, errs.E(errs.Conflict, op,
+			"本案尚未分派调解组织和调解员 (the case has no body and mediator)")
 	}
 	body, err := s.store.GetBody(ctx, c.Body)
 	if err != nil {

@@ -87,7 +87,8 @@ func (s *MongoStore) ReplaceCase(ctx context.Context, c *Case, prev int64) error
 		return errs.Wrap(errs.Internal, "mediation.ReplaceCase", err)
 	}
 	if res.MatchedCount == 0 {
-		return errs.E(errs.Stale, "mediation.ReplaceCase", "案件已被他人修改，请刷新后重试 (the case was changed meanwhile)")
+		return errs.E(errs.Stale, "mediation.ReplaceCase",
+			"案件已被他人修改，请刷新后重试 (the case was changed meanwhile)")
 	}
 	return nil
 }

@@ -192,11 +192,13 @@ func faceOf(card Card) int64 {
 // coolingOffRefund is the full refund of an unused card within seven days of purchase.
 func coolingOffRefund(r *Refund, card Card, bought, today time.Time) {
 	r.Method = RefundCoolingOff
-	r.Basis = "《北京市单用途预付卡管理条例》：购卡后七日内未消费的，消费者可以要求退卡，经营者应当在五日内全额退还已付款项。"
+	r.Basis = "《北京市单用途预付卡管理条例》：购卡后七日内未消费的，消费者可以要求退卡，" +
+		"经营者应当在五日内全额退还已付款项。"
 	r.DueFen = card.PaidFen
 	r.Steps = []Step{{
 		Label: "七日内未消费，全额退款",
-		Expression: fmt.Sprintf("购卡日 %s（当日不计入），期满日 %s，测算日 %s，已消费 0.00 元；应退金额 = 已付金额 = %s 元",
+		Expression: fmt.Sprintf("购卡日 %s（当日不计入），期满日 %s，测算日 %s，已消费 0.00 元；"+
+			"应退金额 = 已付金额 = %s 元",
 			bought.Format(time.DateOnly), r.CoolingOffLastDay, today.Format(time.DateOnly), money.Yuan(card.PaidFen)),
 		ResultFen: card.PaidFen,
 	}}

@@ -176,7 +176,8 @@ func ratio(n, d int) Ratio {
 func AgreementRateBars(stats []BodyStat) []chart.HBar {
 	bars := make([]chart.HBar, len(stats))
 	for i, st := range stats {
-		bars[i] = chart.HBar{Label: st.BodyName, Value: st.AgreementRate.Value, Note: "调解成功 " + st.AgreementRate.Text}
+		bars[i] = chart.HBar{Label: st.BodyName, Value: st.AgreementRate.Value,
+			Note: "调解成功 " + st.AgreementRate.Text}
 	}
 	return bars
 }
