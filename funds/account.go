@@ -214,12 +214,14 @@ func accountOf(in FundAccountInput, by string, now time.Time) (*Account, []errs.
 	}
 	share := tier.SharePercent()
 	if !tier.Valid() {
-		fe = append(fe, field("tier", fmt.Sprintf("未知类别 %q，应为 scale、group、brand 或 beijing (unknown tier)", in.Tier)))
+		fe = append(fe,
+			field("tier", fmt.Sprintf("未知类别 %q，应为 scale、group、brand 或 beijing (unknown tier)", in.Tier)))
 	}
 	if p := in.RequiredSharePercent; p != nil {
 		share = *p
 		if *p < 1 || *p > 100 {
-			fe = append(fe, field("required_share_percent", "存管比例应为1至100之间的整数 (a whole per cent from 1 to 100)"))
+			fe = append(fe,
+				field("required_share_percent", "存管比例应为1至100之间的整数 (a whole per cent from 1 to 100)"))
 		}
 	}
 

@@ -28,7 +28,8 @@ func (s *Service) OpenAccount(ctx context.Context, actor audit.Actor, in FundAcc
 		return nil, err
 	}
 	if len(missing) > 0 {
-		return nil, errs.Fields(op, field("uscc", "没有这家企业的档案："+string(a.USCC)+" (no such enterprise on file)"))
+		return nil, errs.Fields(op,
+			field("uscc", "没有这家企业的档案："+string(a.USCC)+" (no such enterprise on file)"))
 	}
 
 	// The check and the insert hold one lock per enterprise and number, so that two openings
@@ -36,7 +37,8 @@ func (s *Service) OpenAccount(ctx context.Context, actor audit.Actor, in FundAcc
 	defer store.LockDocument(AccountsCollection, "open:"+string(a.USCC)+":"+a.AccountNumber)()
 	_, err = s.store.OpenAccountByNumber(ctx, a.USCC, a.AccountNumber)
 	if err == nil {
-		return nil, errs.E(errs.Conflict, op, "该企业已有此银行账号的存管账户 (the enterprise already has an open account with this number)")
+		return nil, errs.E(errs.Conflict, op,
+			"该企业已有此银行账号的存管账户 (the enterprise already has an open account with this number)")
 	}
 	if !errs.Is(err, errs.NotFound) {
 		return nil, err
@@ -108,7 +110,13 @@ func (s *Service) AllAccounts(ctx context.Context) ([]Account, error) {
 }
 
 // AddCover adds an insurance policy or bank guarantee to the account read at ifVersion.
-func (s *Service) AddCover(ctx context.Context, actor audit.Actor, accountID string, ifVersion int64, in CoverInput) (*Account, error) {
+func (s *Service) AddCover(
+	ctx context.Context,
+	actor audit.Actor,
+	accountID string,
+	ifVersion int64,
+	in CoverInput,
+) (*Account, error) {
 	const op = "funds.AddCover"
 	c, fe := coverOf(in, actor.Username, s.clock())
 	if len(fe) > 0 {
@@ -116,7 +124,8 @@ func (s *Service) AddCover(ctx context.Context, actor audit.Actor, accountID str
 	}
 	return s.change(ctx, actor, op, "fund_account.cover", accountID, ifVersion, func(a *Account) (any, error) {
 		if len(a.Covers) >= MaxCovers {
-			return nil, errs.E(errs.Conflict, op, fmt.Sprintf("一个账户至多登记%d份保单或保函 (at most %d covers)", MaxCovers, MaxCovers))
+			return nil, errs.E(errs.Conflict, op,
+				fmt.Sprintf("一个账户至多登记%d份保单或保函 (at most %d covers)", MaxCovers, MaxCovers))
 		}
 		for _, old := range a.Covers {
 			if old.PolicyNumber == c.PolicyNumber {
@@ -131,7 +140,13 @@ func (s *Service) AddCover(ctx context.Context, actor audit.Actor, accountID str
 // Freeze freezes the account read at ifVersion: no release, deposit or other entry passes
 // until it is unfrozen, save refunds paid under a refund plan. Black-listing the enterprise
 // will freeze its accounts through this method.
-func (s *Service) Freeze(ctx context.Context, actor audit.Actor, accountID string, ifVersion int64, reason string) (*Account, error) {
+func (s *Service) Freeze(
+	ctx context.Context,
+	actor audit.Actor,
+	accountID string,
+	ifVersion int64,
+	reason string,
+) (*Account, error) {
 	const op = "funds.Freeze"
 	reason = strings.TrimSpace(reason)
 	if fe := checkText("reason", reason, true, 500, "冻结原因 (the reason)"); fe != nil {
@@ -148,7 +163,13 @@ func (s *Service) Freeze(ctx context.Context, actor audit.Actor, accountID strin
 }
 
 // Unfreeze lifts the freeze of the account read at ifVersion.
-func (s *Service) Unfreeze(ctx context.Context, actor audit.Actor, accountID string, ifVersion int64, reason string) (*Account, error) {
+func (s *Service) Unfreeze(
+	ctx context.Context,
+	actor audit.Actor,
+	accountID string,
+	ifVersion int64,
+	reason string,
+) (*Account, error) {
 	const op = "funds.Unfreeze"
 	reason = strings.TrimSpace(reason)
 	if fe := checkText("reason", reason, true, 500, "解冻原因 (the reason)"); fe != nil {

@@ -265,7 +265,8 @@ func coverageFinding(a *Account) (finding, bool) {
 	}
 	bp := basisPoints(covered, a.RequiredFen)
 	shortfall := a.RequiredFen - covered
-	detail := fmt.Sprintf("覆盖率 %s，差额 %s 元（存管余额 %s 元，保险及保函 %s 元，应存 %s 元，为未兑付预收余额 %s 元的%d%%）。",
+	detail := fmt.Sprintf("覆盖率 %s，差额 %s 元（存管余额 %s 元，保险及保函 %s 元，应存 %s 元，"+
+		"为未兑付预收余额 %s 元的%d%%）。",
 		percent(bp), money.Yuan(shortfall), money.Yuan(a.HeldFen), money.Yuan(a.InsuredFen),
 		money.Yuan(a.RequiredFen), money.Yuan(a.OutstandingFen), a.RequiredSharePercent)
 	return finding{Kind: AlertCoverageBelow, Detail: detail, Figures: map[string]int64{
@@ -360,9 +361,10 @@ func releaseFinding(l *ledger, events []closureEvent, set AlertSettings) (findin
 	if count > 1 {
 		detail += fmt.Sprintf("；同期此类释放共 %d 笔 %s 元", count, money.Yuan(total))
 	}
-	return finding{Kind: AlertReleaseBeforeClosure, Detail: detail + "。", Evidence: evidence, Figures: map[string]int64{
-		"release_fen": r.AmountFen, "held_before_fen": best.heldBefore, "share_bp": best.bp,
-		"releases": count, "releases_fen": total, "window_days": int64(set.ReleaseWindowDays)}}, true
+	return finding{Kind: AlertReleaseBeforeClosure, Detail: detail + "。", Evidence: evidence,
+		Figures: map[string]int64{
+			"release_fen": r.AmountFen, "held_before_fen": best.heldBefore, "share_bp": best.bp,
+			"releases": count, "releases_fen": total, "window_days": int64(set.ReleaseWindowDays)}}, true
 }
 
 // daysBetween counts the days from a's day to b's, in Asia/Shanghai.

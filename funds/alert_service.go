@@ -51,7 +51,8 @@ func (s *Service) alertConfig() alertConfig {
 func (s *Service) SetAlertSettings(as AlertSettings) error {
 	if as.NoDepositDays < 1 || as.ReleaseWindowDays < 1 || as.StatementDays < 1 ||
 		as.ReleaseSharePercent < 1 || as.ReleaseSharePercent > 100 {
-		return errs.E(errs.Invalid, "funds.SetAlertSettings", "预警参数须为正整数，比例不超过100 (settings out of range)")
+		return errs.E(errs.Invalid, "funds.SetAlertSettings",
+			"预警参数须为正整数，比例不超过100 (settings out of range)")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -203,7 +204,13 @@ func (s *Service) AcknowledgeAlert(ctx context.Context, actor audit.Actor, id st
 
 // CloseAlert closes an open alert read at ifVersion, with a note that says why: the
 // condition was dealt with, or no longer holds. Alerts are never closed by the detection.
-func (s *Service) CloseAlert(ctx context.Context, actor audit.Actor, id string, ifVersion int64, note string) (*Alert, error) {
+func (s *Service) CloseAlert(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	note string,
+) (*Alert, error) {
 	const op = "funds.CloseAlert"
 	note = strings.TrimSpace(note)
 	switch {
@@ -439,7 +446,12 @@ func (s *Service) closureEvents(ctx context.Context, e *registry.Enterprise) ([]
 }
 
 // statementFinding applies the statement_missing rule.
-func (s *Service) statementFinding(ctx context.Context, a *Account, now time.Time, set AlertSettings) (finding, bool, error) {
+func (s *Service) statementFinding(
+	ctx context.Context,
+	a *Account,
+	now time.Time,
+	set AlertSettings,
+) (finding, bool, error) {
 	since, what := a.CreatedAt, "账户于%s开立，此后"
 	last, err := s.store.LatestStatement(ctx, a.ID)
 	switch {
@@ -452,7 +464,8 @@ func (s *Service) statementFinding(ctx context.Context, a *Account, now time.Tim
 	if days <= int64(set.StatementDays) {
 		return finding{}, false, nil
 	}
-	detail := fmt.Sprintf(what+"已%d日未收到银行对账单（应每%d日内至少导入一次）。", planDate(since), days, set.StatementDays)
+	detail := fmt.Sprintf(what+"已%d日未收到银行对账单（应每%d日内至少导入一次）。",
+		planDate(since), days, set.StatementDays)
 	f := finding{Kind: AlertStatementMissing, Detail: detail, Figures: map[string]int64{
 		"days_since": days, "limit_days": int64(set.StatementDays)}}
 	if last != nil {

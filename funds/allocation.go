@@ -133,7 +133,8 @@ func AllocateRefunds(availableFen int64, claims []RefundClaim) (Allocation, erro
 	for i, c := range claims {
 		a.Shares[i] = Share{ClaimID: c.ID, ClaimFen: c.ClaimFen, VerifiedFen: c.VerifiedFen}
 		if c.ClaimFen < c.VerifiedFen {
-			a.Shares[i].Note = "核实金额高于申请金额，按核实金额分配 (verified above the amount asked: allocated on the verified amount)"
+			a.Shares[i].Note = "核实金额高于申请金额，按核实金额分配 " +
+				"(verified above the amount asked: allocated on the verified amount)"
 		}
 	}
 
@@ -232,7 +233,8 @@ func allocCheck(available int64, claims []RefundClaim) (int64, []errs.FieldError
 		}
 	}
 	if more > 0 {
-		fe = append(fe, allocField("claims", fmt.Sprintf("另有 %d 处错误未列出 (%d more problems not listed)", more, more)))
+		fe = append(fe,
+			allocField("claims", fmt.Sprintf("另有 %d 处错误未列出 (%d more problems not listed)", more, more)))
 	}
 	return total, fe
 }

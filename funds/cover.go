@@ -51,7 +51,8 @@ type CoverInput struct {
 func coverOf(in CoverInput, by string, now time.Time) (Cover, []errs.FieldError) {
 	var fe []errs.FieldError
 	if !in.Kind.Valid() {
-		fe = append(fe, field("kind", fmt.Sprintf("未知保障方式 %q，应为 insurance 或 bank_guarantee (unknown kind)", in.Kind)))
+		fe = append(fe,
+			field("kind", fmt.Sprintf("未知保障方式 %q，应为 insurance 或 bank_guarantee (unknown kind)", in.Kind)))
 	}
 	insurer, number := strings.TrimSpace(in.Insurer), strings.TrimSpace(in.PolicyNumber)
 	fe = append(fe, checkText("insurer", insurer, true, maxNameRunes, "保险公司或银行 (the insurer or bank)")...)

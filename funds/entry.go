@@ -145,7 +145,8 @@ const maxKeyLength = 100
 func checkKey(key string) *errs.FieldError {
 	if key == "" || len(key) > maxKeyLength {
 		f := field("idempotency_key", fmt.Sprintf(
-			"须提供1至%d个字符的幂等键 (an Idempotency-Key of 1 to %d characters is required)", maxKeyLength, maxKeyLength))
+			"须提供1至%d个字符的幂等键 (an Idempotency-Key of 1 to %d characters is required)",
+			maxKeyLength, maxKeyLength))
 		return &f
 	}
 	for i := 0; i < len(key); i++ {
@@ -165,7 +166,8 @@ func amountProblem(fen int64) string {
 	case fen == 0:
 		return "金额须大于零 (the amount is zero)"
 	case fen > MaxAmountFen:
-		return fmt.Sprintf("金额不能超过%s元 (the amount is over %s yuan)", money.Yuan(MaxAmountFen), money.Yuan(MaxAmountFen))
+		return fmt.Sprintf("金额不能超过%s元 (the amount is over %s yuan)",
+			money.Yuan(MaxAmountFen), money.Yuan(MaxAmountFen))
 	}
 	return ""
 }

@@ -67,8 +67,8 @@ func (s *Service) PostEntry(
 		return nil, false, err
 	}
 	e := &Entry{ID: id, AccountID: a.ID, Currency: in.Currency, Reference: in.Reference,
-		OccurredAt: in.OccurredAt, Corrects: in.Corrects, Plan: in.Plan, PlanClaim: in.PlanClaim, IdempotencyKey: idempotencyKey,
-		BodyHash: hash, PostedAt: now, PostedBy: actor.Username}
+		OccurredAt: in.OccurredAt, Corrects: in.Corrects, Plan: in.Plan, PlanClaim: in.PlanClaim,
+		IdempotencyKey: idempotencyKey, BodyHash: hash, PostedAt: now, PostedBy: actor.Username}
 	for attempt := 0; ; attempt++ {
 		// Check the rules against the account as it stands, and store the entry.
 		effect, err := s.checkPosting(ctx, op, a, in, e)
@@ -113,7 +113,14 @@ func (s *Service) catchUp(ctx context.Context, a *Account) (bool, error) {
 
 // applyPosted moves the account's cached balances by a stored entry's effect and records the
 // entry and the account's new version. The caller holds the account's lock.
-func (s *Service) applyPosted(ctx context.Context, op string, actor audit.Actor, a *Account, e *Entry, effect Effect) error {
+func (s *Service) applyPosted(
+	ctx context.Context,
+	op string,
+	actor audit.Actor,
+	a *Account,
+	e *Entry,
+	effect Effect,
+) error {
 	balancesOf(a).add(effect, e.Seq).setOn(a)
 	a.Version++
 	a.UpdatedAt = e.PostedAt
@@ -188,7 +195,8 @@ func (s *Service) checkPosting(ctx context.Context, op string, a *Account, in En
 func (s *Service) correction(ctx context.Context, op string, a *Account, in EntryInput) (int64, Effect, error) {
 	c, err := s.store.GetEntry(ctx, in.Corrects)
 	if errs.Is(err, errs.NotFound) || (err == nil && c.AccountID != a.ID) {
-		return 0, Effect{}, errs.Fields(op, field("corrects", "本账户没有这条记录："+in.Corrects+" (no such entry on this account)"))
+		return 0, Effect{}, errs.Fields(op,
+			field("corrects", "本账户没有这条记录："+in.Corrects+" (no such entry on this account)"))
 	}
 	if err != nil {
 		return 0, Effect{}, err
@@ -202,11 +210,13 @@ func (s *Service) correction(ctx context.Context, op string, a *Account, in Entr
 		return 0, Effect{}, err
 	}
 	if len(done) > 0 {
-		return 0, Effect{}, errs.Fields(op, field("corrects", "该记录已被 "+done[0].ID+" 更正 (the entry is already corrected)"))
+		return 0, Effect{}, errs.Fields(op,
+			field("corrects", "该记录已被 "+done[0].ID+" 更正 (the entry is already corrected)"))
 	}
 	if in.AmountFen != 0 && in.AmountFen != c.AmountFen {
 		return 0, Effect{}, errs.Fields(op, field("amount_fen", fmt.Sprintf(
-			"更正冲销原记录的全部金额 %s 元 (a correction reverses the whole %s yuan)", money.Yuan(c.AmountFen), money.Yuan(c.AmountFen))))
+			"更正冲销原记录的全部金额 %s 元 (a correction reverses the whole %s yuan)",
+			money.Yuan(c.AmountFen), money.Yuan(c.AmountFen))))
 	}
 	return c.AmountFen, effectOf(c.Type, c.AmountFen).negate(), nil
 }
@@ -215,16 +225,19 @@ func (s *Service) correction(ctx context.Context, op string, a *Account, in Entr
 func (s *Service) checkBalances(op string, a *Account, in EntryInput, before, after Balances) error {
 	yuan := money.Yuan
 	if (in.Type == EntryRelease || in.Type == EntryRefund) && in.AmountFen > before.HeldFen {
-		return errs.E(errs.Conflict, op, fmt.Sprintf("金额 %s 元超过存管余额 %s 元 (the amount is more than the %s yuan held)",
-			yuan(in.AmountFen), yuan(before.HeldFen), yuan(before.HeldFen)))
+		return errs.E(errs.Conflict, op,
+			fmt.Sprintf("金额 %s 元超过存管余额 %s 元 (the amount is more than the %s yuan held)",
+				yuan(in.AmountFen), yuan(before.HeldFen), yuan(before.HeldFen)))
 	}
 	if after.OutstandingFen < 0 {
-		return errs.E(errs.Conflict, op, fmt.Sprintf("未兑付预收余额将为负数：现为 %s 元 (the outstanding prepaid balance, %s yuan, would fall below zero)",
+		return errs.E(errs.Conflict, op, fmt.Sprintf("未兑付预收余额将为负数：现为 %s 元 "+
+			"(the outstanding prepaid balance, %s yuan, would fall below zero)",
 			yuan(before.OutstandingFen), yuan(before.OutstandingFen)))
 	}
 	if after.HeldFen < 0 || after.ReleasedFen < 0 {
-		return errs.E(errs.Conflict, op, fmt.Sprintf("更正后余额将为负数：存管余额 %s 元，已划转 %s 元 (a balance would fall below zero)",
-			yuan(before.HeldFen), yuan(before.ReleasedFen)))
+		return errs.E(errs.Conflict, op,
+			fmt.Sprintf("更正后余额将为负数：存管余额 %s 元，已划转 %s 元 (a balance would fall below zero)",
+				yuan(before.HeldFen), yuan(before.ReleasedFen)))
 	}
 	if after.HeldFen > MaxBalanceFen || after.OutstandingFen > MaxBalanceFen || after.ReleasedFen > MaxBalanceFen {
 		return errs.E(errs.Conflict, op, "余额超出系统上限 (a balance would exceed the system's limit)")
@@ -245,7 +258,8 @@ func (s *Service) checkBalances(op string, a *Account, in EntryInput, before, af
 		cover = fmt.Sprintf("，另有保险或保函 %s 元", yuan(insured))
 	}
 	return errs.E(errs.Conflict, op, fmt.Sprintf(
-		"划转后存管资金低于应存额度：存管余额 %s 元，本次划转 %s 元，划转后 %s 元%s，应存 %s 元（未兑付余额 %s 元的 %d%%）"+
+		"划转后存管资金低于应存额度：存管余额 %s 元，本次划转 %s 元，划转后 %s 元%s，"+
+			"应存 %s 元（未兑付余额 %s 元的 %d%%）"+
 			" (held %s yuan, release %s, held after %s, required %s)",
 		yuan(before.HeldFen), yuan(in.AmountFen), yuan(after.HeldFen), cover, yuan(required),
 		yuan(after.OutstandingFen), a.RequiredSharePercent,

@@ -127,7 +127,8 @@ func (s *MongoStore) AllAccounts(ctx context.Context) ([]Account, error) {
 // OpenAccountByNumber implements Store.
 func (s *MongoStore) OpenAccountByNumber(ctx context.Context, uscc registry.USCC, number string) (*Account, error) {
 	var a Account
-	err := s.accounts.FindOne(ctx, bson.M{"uscc": string(uscc), "account_number": number, "state": string(AccountOpen)}).Decode(&a)
+	err := s.accounts.FindOne(ctx,
+		bson.M{"uscc": string(uscc), "account_number": number, "state": string(AccountOpen)}).Decode(&a)
 	if errors.Is(err, mongo.ErrNoDocuments) {
 		return nil, errNoAccount
 	}
@@ -168,7 +169,8 @@ func (s *MongoStore) CorrectionsOf(ctx context.Context, accountID, id string) ([
 func (s *MongoStore) InsertEntry(ctx context.Context, e *Entry) error {
 	_, err := s.entries.InsertOne(ctx, e)
 	if mongo.IsDuplicateKeyError(err) {
-		return errs.E(errs.Conflict, "funds.InsertEntry", "记录已存在或序号已被占用，请重试 (entry or sequence taken; try again)")
+		return errs.E(errs.Conflict, "funds.InsertEntry",
+			"记录已存在或序号已被占用，请重试 (entry or sequence taken; try again)")
 	}
 	return internal("funds.InsertEntry", err)
 }

@@ -17,13 +17,15 @@ func (s *MongoStore) ensureAlertIndexes(ctx context.Context) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "raised_at", Value: -1}, {Key: "_id", Value: -1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "state", Value: 1}, {Key: "raised_at", Value: -1}}},
 		mongo.IndexModel{Keys: bson.D{{Key: "uscc", Value: 1}, {Key: "state", Value: 1}}},
-		mongo.IndexModel{Keys: bson.D{{Key: "account_id", Value: 1}, {Key: "kind", Value: 1}, {Key: "state", Value: 1}}},
+		mongo.IndexModel{Keys: bson.D{{Key: "account_id", Value: 1}, {Key: "kind", Value: 1},
+			{Key: "state", Value: 1}}},
 	)
 }
 
 var (
 	errNoAlert    = errs.E(errs.NotFound, "funds.GetAlert", "没有这条资金预警 (no such fund alert)")
-	errStaleAlert = errs.E(errs.Stale, "funds.Alert", "预警已被他人修改，请刷新后重试 (the alert changed since you read it)")
+	errStaleAlert = errs.E(errs.Stale, "funds.Alert",
+		"预警已被他人修改，请刷新后重试 (the alert changed since you read it)")
 )
 
 // InsertAlert implements AlertStore.
@@ -95,7 +97,12 @@ func (s *MongoStore) ListAlerts(ctx context.Context, f alertFilter) ([]Alert, er
 	return s.findAlerts(ctx, "funds.ListAlerts", filter, opts)
 }
 
-func (s *MongoStore) findAlerts(ctx context.Context, op string, filter bson.M, opts *options.FindOptionsBuilder) ([]Alert, error) {
+func (s *MongoStore) findAlerts(
+	ctx context.Context,
+	op string,
+	filter bson.M,
+	opts *options.FindOptionsBuilder,
+) ([]Alert, error) {
 	cur, err := s.alerts.Find(ctx, filter, opts)
 	if err != nil {
 		return nil, errs.Wrap(errs.Internal, op, err)

@@ -40,7 +40,12 @@ func (s *MongoStore) LatestStatement(ctx context.Context, accountID string) (*St
 		options.FindOne().SetSort(bson.D{{Key: "imported_at", Value: -1}, {Key: "_id", Value: -1}}))
 }
 
-func (s *MongoStore) findStatement(ctx context.Context, op string, filter bson.M, opts *options.FindOneOptionsBuilder) (*StatementImport, error) {
+func (s *MongoStore) findStatement(
+	ctx context.Context,
+	op string,
+	filter bson.M,
+	opts *options.FindOneOptionsBuilder,
+) (*StatementImport, error) {
 	var imp StatementImport
 	err := s.statements.FindOne(ctx, filter, opts).Decode(&imp)
 	if errors.Is(err, mongo.ErrNoDocuments) {

@@ -180,9 +180,11 @@ func checkPlanInput(in PlanInput) ([]RefundClaim, []errs.FieldError) {
 		c.ConsumerName, c.ConsumerPhone = strings.TrimSpace(c.ConsumerName), strings.TrimSpace(c.ConsumerPhone)
 		if c.ID != "" && !planClaimIDOK(c.ID) {
 			fe = append(fe, field(name("id"), fmt.Sprintf(
-				"申请编号为1至%d个字母、数字或 - _ . : / (1 to %d letters, digits or - _ . : /)", maxPlanClaimID, maxPlanClaimID)))
+				"申请编号为1至%d个字母、数字或 - _ . : / (1 to %d letters, digits or - _ . : /)",
+				maxPlanClaimID, maxPlanClaimID)))
 		}
-		fe = append(fe, checkText(name("consumer_name"), c.ConsumerName, true, maxConsumerName, "消费者姓名 (the consumer's name)")...)
+		fe = append(fe, checkText(name("consumer_name"), c.ConsumerName, true, maxConsumerName,
+			"消费者姓名 (the consumer's name)")...)
 		fe = append(fe, checkText(name("consumer_phone"), c.ConsumerPhone, false, maxPhone, "联系电话 (the phone)")...)
 		claims[i] = c
 		if len(fe) > allocMaxFieldErrors {
@@ -218,7 +220,8 @@ func splitPayouts(a Allocation, held int64) ([]Payout, error) {
 		out[i] = Payout{ClaimID: s.ClaimID, ShareFen: s.ShareFen}
 		total += s.ShareFen
 		if s.ShareFen > 0 {
-			weights = append(weights, RefundClaim{ID: s.ClaimID, ClaimFen: s.ShareFen, VerifiedFen: s.ShareFen, Source: ClaimFromImport})
+			weights = append(weights,
+				RefundClaim{ID: s.ClaimID, ClaimFen: s.ShareFen, VerifiedFen: s.ShareFen, Source: ClaimFromImport})
 		}
 	}
 	fromAccount := min(held, total)

@@ -32,7 +32,12 @@ const roleSupervisor = "supervisor"
 //
 // Claims come in as the caller has them (typed, imported, or read from complaints and
 // mediation agreements by the caller: this package may not import the mediation module).
-func (s *Service) ProposePlan(ctx context.Context, actor audit.Actor, accountID string, in PlanInput) (*RefundPlan, error) {
+func (s *Service) ProposePlan(
+	ctx context.Context,
+	actor audit.Actor,
+	accountID string,
+	in PlanInput,
+) (*RefundPlan, error) {
 	const op = "funds.ProposePlan"
 	claims, fe := checkPlanInput(in)
 	if len(fe) > 0 {
@@ -141,50 +146,64 @@ func proposalChange(p *RefundPlan) map[string]any {
 // supervisor role and not be the proposer (DESIGN.md, "Four eyes"). Approving recomputes
 // nothing: when the balance held or the covers have changed since the proposal, the plan no
 // longer shares what there is, and it is refused; reject it and propose a new one.
-func (s *Service) ApprovePlan(ctx context.Context, actor audit.Actor, id string, ifVersion int64, note string) (*RefundPlan, error) {
+func (s *Service) ApprovePlan(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	note string,
+) (*RefundPlan, error) {
 	const op = "funds.ApprovePlan"
 	note = strings.TrimSpace(note)
 	if fe := checkText("note", note, false, 500, "审批意见 (the note)"); fe != nil {
 		return nil, errs.Fields(op, fe...)
 	}
-	return s.changePlan(ctx, actor, op, "refund_plan.approve", id, ifVersion, func(p *RefundPlan, now time.Time) (any, error) {
-		if err := decider(op, actor, p); err != nil {
-			return nil, err
-		}
-		a, err := s.store.GetAccount(ctx, p.AccountID)
-		if err != nil {
-			return nil, err
-		}
-		held, insured, err := s.planFunds(ctx, op, a, p.ID)
-		if err != nil {
-			return nil, err
-		}
-		if held != p.HeldFen || insured != p.InsuredFen {
-			return nil, errs.E(errs.Conflict, op, fmt.Sprintf(
-				"拟定后资金已变化：拟定时存管余额 %s 元、保障 %s 元，现为 %s 元、%s 元；请驳回本方案并重新拟定 "+
-					"(the funds changed since the proposal; reject this plan and propose a new one)",
-				money.Yuan(p.HeldFen), money.Yuan(p.InsuredFen), money.Yuan(held), money.Yuan(insured)))
-		}
-		p.State, p.ApprovedBy, p.ApprovedAt, p.ApprovalNote = PlanApproved, actor.Username, &now, note
-		return map[string]any{"state": p.State, "note": note}, nil
-	})
+	return s.changePlan(ctx, actor, op, "refund_plan.approve", id, ifVersion,
+		func(p *RefundPlan, now time.Time) (any, error) {
+			if err := decider(op, actor, p); err != nil {
+				return nil, err
+			}
+			a, err := s.store.GetAccount(ctx, p.AccountID)
+			if err != nil {
+				return nil, err
+			}
+			held, insured, err := s.planFunds(ctx, op, a, p.ID)
+			if err != nil {
+				return nil, err
+			}
+			if held != p.HeldFen || insured != p.InsuredFen {
+				return nil, errs.E(errs.Conflict, op, fmt.Sprintf(
+					"拟定后资金已变化：拟定时存管余额 %s 元、保障 %s 元，现为 %s 元、%s 元；请驳回本方案并重新拟定 "+
+						"(the funds changed since the proposal; reject this plan and propose a new one)",
+					money.Yuan(p.HeldFen), money.Yuan(p.InsuredFen), money.Yuan(held), money.Yuan(insured)))
+			}
+			p.State, p.ApprovedBy, p.ApprovedAt, p.ApprovalNote = PlanApproved, actor.Username, &now, note
+			return map[string]any{"state": p.State, "note": note}, nil
+		})
 }
 
 // RejectPlan turns down the proposed plan read at ifVersion, for the reason given. Like an
 // approval it is for a supervisor who is not the proposer.
-func (s *Service) RejectPlan(ctx context.Context, actor audit.Actor, id string, ifVersion int64, reason string) (*RefundPlan, error) {
+func (s *Service) RejectPlan(
+	ctx context.Context,
+	actor audit.Actor,
+	id string,
+	ifVersion int64,
+	reason string,
+) (*RefundPlan, error) {
 	const op = "funds.RejectPlan"
 	reason = strings.TrimSpace(reason)
 	if fe := checkText("reason", reason, true, 500, "驳回理由 (the reason)"); fe != nil {
 		return nil, errs.Fields(op, fe...)
 	}
-	return s.changePlan(ctx, actor, op, "refund_plan.reject", id, ifVersion, func(p *RefundPlan, now time.Time) (any, error) {
-		if err := decider(op, actor, p); err != nil {
-			return nil, err
-		}
-		p.State, p.RejectedBy, p.RejectedAt, p.RejectReason = PlanRejected, actor.Username, &now, reason
-		return map[string]any{"state": p.State, "reason": reason}, nil
-	})
+	return s.changePlan(ctx, actor, op, "refund_plan.reject", id, ifVersion,
+		func(p *RefundPlan, now time.Time) (any, error) {
+			if err := decider(op, actor, p); err != nil {
+				return nil, err
+			}
+			p.State, p.RejectedBy, p.RejectedAt, p.RejectReason = PlanRejected, actor.Username, &now, reason
+			return map[string]any{"state": p.State, "reason": reason}, nil
+		})
 }
 
 // decider checks that actor may decide on the proposed plan p: a supervisor who did not
@@ -192,7 +211,8 @@ func (s *Service) RejectPlan(ctx context.Context, actor audit.Actor, id string, 
 func decider(op string, actor audit.Actor, p *RefundPlan) error {
 	switch {
 	case p.State != PlanProposed:
-		return errs.E(errs.Conflict, op, fmt.Sprintf("方案状态为 %s，只能审批待审批的方案 (only a proposed plan is decided)", p.State))
+		return errs.E(errs.Conflict, op,
+			fmt.Sprintf("方案状态为 %s，只能审批待审批的方案 (only a proposed plan is decided)", p.State))
 	case actor.Username == p.ProposedBy:
 		return errs.E(errs.Forbidden, op, "审批人不能是拟定人 (the approver may not be the proposer: four eyes)")
 	case actor.Role != roleSupervisor:
@@ -266,7 +286,8 @@ func (s *Service) PayPlan(ctx context.Context, actor audit.Actor, id string, ifV
 		return p, nil
 	case PlanApproved:
 	default:
-		return nil, errs.E(errs.Conflict, op, fmt.Sprintf("方案状态为 %s，只有已批准的方案可以支付 (only an approved plan is paid)", p.State))
+		return nil, errs.E(errs.Conflict, op,
+			fmt.Sprintf("方案状态为 %s，只有已批准的方案可以支付 (only an approved plan is paid)", p.State))
 	}
 
 	// Post the parts not yet recorded. The plan's lock is not held here: PostEntry takes the
@@ -305,7 +326,12 @@ func (s *Service) PayPlan(ctx context.Context, actor audit.Actor, id string, ifV
 
 // recordPayments adds the payments the plan does not have yet, and marks it paid when every
 // account part is; a payment another PayPlan recorded meanwhile is not recorded twice.
-func (s *Service) recordPayments(ctx context.Context, actor audit.Actor, op, id string, made []PlanPayment) (*RefundPlan, error) {
+func (s *Service) recordPayments(
+	ctx context.Context,
+	actor audit.Actor,
+	op, id string,
+	made []PlanPayment,
+) (*RefundPlan, error) {
 	defer store.LockDocument(PlansCollection, id)()
 	p, err := s.store.GetPlan(ctx, id)
 	if err != nil {
@@ -350,11 +376,13 @@ func (s *Service) checkPlanRefund(ctx context.Context, op string, a *Account, in
 		return errs.Fields(op, field("plan", "只有退款记录可以指明退款计划 (only a refund names a refund plan)"))
 	}
 	if in.Plan == "" || in.PlanClaim == "" {
-		return errs.Fields(op, field("plan_claim", "按退款方案退款须同时指明方案和申请编号 (a plan refund names both the plan and the claim)"))
+		return errs.Fields(op, field("plan_claim",
+			"按退款方案退款须同时指明方案和申请编号 (a plan refund names both the plan and the claim)"))
 	}
 	p, err := s.store.GetPlan(ctx, in.Plan)
 	if errs.Is(err, errs.NotFound) || (err == nil && p.AccountID != a.ID) {
-		return errs.Fields(op, field("plan", "本账户没有这个退款方案："+in.Plan+" (no such refund plan for this account)"))
+		return errs.Fields(op,
+			field("plan", "本账户没有这个退款方案："+in.Plan+" (no such refund plan for this account)"))
 	}
 	if err != nil {
 		return err
@@ -364,20 +392,24 @@ func (s *Service) checkPlanRefund(ctx context.Context, op string, a *Account, in
 	case PlanPaid:
 		return errs.E(errs.Conflict, op, "退款方案已全部支付 (the refund plan is paid in full)")
 	default:
-		return errs.E(errs.Conflict, op, fmt.Sprintf("退款方案未经批准（%s），不能据此退款 (the refund plan is not approved)", p.State))
+		return errs.E(errs.Conflict, op,
+			fmt.Sprintf("退款方案未经批准（%s），不能据此退款 (the refund plan is not approved)", p.State))
 	}
 
 	o, ok := p.payout(in.PlanClaim)
 	if !ok {
-		return errs.Fields(op, field("plan_claim", "退款方案中没有这项申请："+in.PlanClaim+" (no such claim in the plan)"))
+		return errs.Fields(op,
+			field("plan_claim", "退款方案中没有这项申请："+in.PlanClaim+" (no such claim in the plan)"))
 	}
 	if want := PlanPaymentKey(p.ID, o.ClaimID); key != want {
-		return errs.Fields(op, field("idempotency_key", "按退款方案退款的幂等键须为 "+want+" (a plan refund is posted under the key "+want+")"))
+		return errs.Fields(op, field("idempotency_key",
+			"按退款方案退款的幂等键须为 "+want+" (a plan refund is posted under the key "+want+")"))
 	}
 	due := o.AccountFen - p.paid(o.ClaimID)
 	if in.AmountFen != due {
 		return errs.Fields(op, field("amount_fen", fmt.Sprintf(
-			"该申请应由监管账户支付的未付金额为 %s 元，须一次付清 (the claim's unpaid account part is %s yuan, paid in one entry)",
+			"该申请应由监管账户支付的未付金额为 %s 元，须一次付清 "+
+				"(the claim's unpaid account part is %s yuan, paid in one entry)",
 			money.Yuan(due), money.Yuan(due))))
 	}
 	return nil

@@ -169,7 +169,8 @@ func planApprovalProblems(d RefundPlanDoc) []errs.FieldError {
 	case d.ApprovedBy == "" && d.ApprovedAt.IsZero():
 		return nil
 	case d.ApprovedBy == "":
-		return []errs.FieldError{allocField("approved_by", "有审批日期却没有审批人 (an approval date without an approver)")}
+		return []errs.FieldError{allocField("approved_by",
+			"有审批日期却没有审批人 (an approval date without an approver)")}
 	case d.ApprovedAt.IsZero():
 		return []errs.FieldError{allocField("approved_at", "须有审批日期 (the date of the approval is required)")}
 	case d.ApprovedBy == d.ProposedBy:
@@ -235,7 +236,8 @@ func planTotals(a Allocation) string {
 		return fmt.Sprintf("分配金额合计%s元，等于核实退款总额；可分配资金结余%s元，不作分配。",
 			money.Yuan(a.TotalVerifiedFen), money.Yuan(a.SurplusFen))
 	}
-	return fmt.Sprintf("分配金额合计%s元，等于可分配资金合计%s元。", money.Yuan(a.AvailableFen), money.Yuan(a.AvailableFen))
+	return fmt.Sprintf("分配金额合计%s元，等于可分配资金合计%s元。",
+		money.Yuan(a.AvailableFen), money.Yuan(a.AvailableFen))
 }
 
 // planNotes names the claims allocated on a verified amount above what was asked, or is empty.

@@ -18,7 +18,12 @@ const maxStatementDays = 366
 // funds held and the balances after it; the closing balances are those after the last; the
 // requirement is the account's share of the closing outstanding balance, and the cover is
 // what the covers valid on the last day insure. bureau, when given, heads the document.
-func (s *Service) StatementDocument(ctx context.Context, accountID string, from, to time.Time, bureau string) ([]byte, error) {
+func (s *Service) StatementDocument(
+	ctx context.Context,
+	accountID string,
+	from, to time.Time,
+	bureau string,
+) ([]byte, error) {
 	const op = "funds.StatementDocument"
 	start, end := stmtDay(from), stmtDay(to).AddDate(0, 0, 1)
 	if !end.After(start) {

@@ -123,7 +123,8 @@ func StatementPDF(d StatementDoc) ([]byte, error) {
 	doc.Field("本期监管资金变动", stmtSigned(d.ClosingHeldFen-d.OpeningHeldFen)+"元")
 
 	doc.Heading("四、存管要求与保障")
-	doc.Field("应存管金额", fmt.Sprintf("%s元（期末预收资金余额的%d%%）", money.Yuan(d.RequiredFen), d.RequiredSharePercent))
+	doc.Field("应存管金额",
+		fmt.Sprintf("%s元（期末预收资金余额的%d%%）", money.Yuan(d.RequiredFen), d.RequiredSharePercent))
 	doc.Field("保险及保函保障", money.Yuan(d.InsuredFen)+"元")
 	doc.Field("覆盖率", stmtCoverage(d.ClosingHeldFen+d.InsuredFen, d.RequiredFen))
 
@@ -139,8 +140,9 @@ func StatementPDF(d StatementDoc) ([]byte, error) {
 
 // The columns of a statement's table.
 var (
-	stmtHeaders = []string{"日期", "类型", "业务参考号", "监管资金变动（元）", "监管资金余额（元）", "预收资金余额（元）"}
-	stmtWidths  = []float64{22, 28, 39, 27, 27, 27}
+	stmtHeaders = []string{"日期", "类型", "业务参考号", "监管资金变动（元）",
+		"监管资金余额（元）", "预收资金余额（元）"}
+	stmtWidths = []float64{22, 28, 39, 27, 27, 27}
 )
 
 // stmtRows lays the lines out as table rows.
@@ -241,8 +243,9 @@ func stmtCheckLines(d StatementDoc, from, end time.Time) []errs.FieldError {
 			return fe
 		}
 		if l.HeldAfterFen != held+l.AmountFen {
-			add(i, "held_after_fen", fmt.Sprintf("应为 %s 元（上一余额 %s 元加本笔 %s 元） (does not follow from the line before)",
-				money.Yuan(held+l.AmountFen), money.Yuan(held), stmtSigned(l.AmountFen)))
+			add(i, "held_after_fen",
+				fmt.Sprintf("应为 %s 元（上一余额 %s 元加本笔 %s 元） (does not follow from the line before)",
+					money.Yuan(held+l.AmountFen), money.Yuan(held), stmtSigned(l.AmountFen)))
 		}
 		if l.OutstandingAfterFen < -stmtMaxBalanceFen || l.OutstandingAfterFen > stmtMaxBalanceFen ||
 			l.HeldAfterFen < -stmtMaxBalanceFen || l.HeldAfterFen > stmtMaxBalanceFen {
