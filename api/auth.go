@@ -69,7 +69,8 @@ func (s *server) guard(r route) fiber.Handler {
 	}
 }
 
-var errNoCredentials = errs.E(errs.Unauthenticated, "api.auth", "请先登录或提供 API 令牌 (sign in or send a bearer token)")
+var errNoCredentials = errs.E(errs.Unauthenticated, "api.auth",
+	"请先登录或提供 API 令牌 (sign in or send a bearer token)")
 
 func (s *server) identifyByToken(c *fiber.Ctx) error {
 	h := c.Get(fiber.HeaderAuthorization)

@@ -249,7 +249,8 @@ func (s *server) campaignPage(c *fiber.Ctx) error {
 		return slices.Index(camp.InterviewIDs, a.ID) - slices.Index(camp.InterviewIDs, b.ID)
 	})
 	downloads := "/api/v1/interviews/campaigns/" + url.PathEscape(camp.ID)
-	v := campaignPageView{Campaign: camp, NoticesPDF: downloads + "/notices.pdf", NoticesZip: downloads + "/notices.zip",
+	v := campaignPageView{Campaign: camp,
+		NoticesPDF: downloads + "/notices.pdf", NoticesZip: downloads + "/notices.zip",
 		From: camp.Request.From, To: camp.Request.To, Rooms: strings.Join(camp.Request.Rooms, "、")}
 	for _, iv := range ivs {
 		start, end := iv.StartsAt.In(workday.Zone), iv.EndsAt.In(workday.Zone)

@@ -265,7 +265,8 @@ func (s *server) correctCategoryForm(c *fiber.Ctx) error {
 	d := pageData{Form: form, FieldErrors: map[string]string{}}
 	version, err := strconv.ParseInt(c.FormValue("version"), 10, 64)
 	if err != nil || version < 1 {
-		return newHTTPError(http.StatusBadRequest, "表单缺少版本号，请重新打开投诉页 (the form has no version: reopen it)")
+		return newHTTPError(http.StatusBadRequest,
+			"表单缺少版本号，请重新打开投诉页 (the form has no version: reopen it)")
 	}
 
 	_, err = s.Registry.CorrectCategory(c.UserContext(), actor(c), id, version, registry.Category(form["category"]))
@@ -276,7 +277,8 @@ func (s *server) correctCategoryForm(c *fiber.Ctx) error {
 		d.FieldErrors["category"] = fieldErrorMap(err)["category"]
 		c.Status(http.StatusBadRequest)
 	case errs.Is(err, errs.Stale):
-		d.Error = "已被他人修改：您打开本页之后，这件投诉已被他人修改，您的更正没有保存。请核对下方的最新内容后重新提交。"
+		d.Error = "已被他人修改：您打开本页之后，这件投诉已被他人修改，您的更正没有保存。" +
+			"请核对下方的最新内容后重新提交。"
 		c.Status(http.StatusPreconditionFailed)
 	default:
 		return err

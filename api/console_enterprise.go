@@ -169,7 +169,8 @@ func (s *server) updateEnterpriseForm(c *fiber.Ctx) error {
 	form["uscc"] = e.USCC.String()
 	version, err := strconv.ParseInt(form["version"], 10, 64)
 	if err != nil || version < 1 {
-		return newHTTPError(http.StatusBadRequest, "表单缺少版本号，请重新打开编辑页 (the form has no version: reopen it)")
+		return newHTTPError(http.StatusBadRequest,
+			"表单缺少版本号，请重新打开编辑页 (the form has no version: reopen it)")
 	}
 
 	in, conv := enterpriseInput(form)
@@ -596,7 +597,8 @@ func riskFactorChart(factors []registry.Factor) template.HTML {
 	bars := make([]chart.HBar, len(factors))
 	most := 0.0
 	for i, f := range factors {
-		bars[i] = chart.HBar{Label: f.Label, Value: f.Contribution, Note: fmt.Sprintf("%.1f / %.0f 分", f.Contribution, f.Weight)}
+		bars[i] = chart.HBar{Label: f.Label, Value: f.Contribution,
+			Note: fmt.Sprintf("%.1f / %.0f 分", f.Contribution, f.Weight)}
 		most = max(most, f.Weight)
 	}
 	return chart.HBars("风险因素得分", bars, most)

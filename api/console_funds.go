@@ -123,7 +123,8 @@ func (s *server) fundAccountsPage(c *fiber.Ctx) error {
 	} else if v.Rows, err = s.allAccountRows(c.UserContext()); err != nil {
 		return err
 	}
-	return s.renderFundAccounts(c, pageData{Form: map[string]string{"uscc": v.USCC, "tier": string(funds.DefaultTier)}}, v)
+	return s.renderFundAccounts(c,
+		pageData{Form: map[string]string{"uscc": v.USCC, "tier": string(funds.DefaultTier)}}, v)
 }
 
 // accountRows returns the enterprise's accounts, numbers masked, with its name.
@@ -191,8 +192,9 @@ func (s *server) renderFundAccounts(c *fiber.Ctx, d pageData, v *fundAccountsVie
 func tierOptions(selected string) []option {
 	out := make([]option, 0, len(tierOrder))
 	for _, t := range tierOrder {
-		out = append(out, option{Value: string(t), Label: fmt.Sprintf("%s（%d%%）", tierLabels[string(t)], t.SharePercent()),
-			Selected: selected == string(t)})
+		out = append(out,
+			option{Value: string(t), Label: fmt.Sprintf("%s（%d%%）", tierLabels[string(t)], t.SharePercent()),
+				Selected: selected == string(t)})
 	}
 	return out
 }

@@ -239,7 +239,8 @@ func coverageChart(rows []ledgerRow) (template.HTML, string) {
 	}
 	// Labels take some 60 of the chart's 684 units of width; show as many as fit.
 	step := (len(points)*60 + 683) / 684
-	note := fmt.Sprintf("每笔记账后的覆盖率（%%），按记账顺序，最近%d笔；目标为100%%，低于100%%即存管资金不足。", len(points))
+	note := fmt.Sprintf("每笔记账后的覆盖率（%%），按记账顺序，最近%d笔；目标为100%%，"+
+		"低于100%%即存管资金不足。", len(points))
 	if capped {
 		note += fmt.Sprintf("超过%d%%的按%d%%绘制。", chartCapPercent, chartCapPercent)
 	}

@@ -56,7 +56,11 @@ func (s *server) postFundEntryForm(c *fiber.Ctx) error {
 // entryInputOf turns the typed entry form into the service's input: the amount typed in
 // yuan, the time typed in Asia/Shanghai, and the corrected entry named by its sequence number
 // or its id. What cannot be read is returned as messages by input.
-func (s *server) entryInputOf(ctx context.Context, id string, form map[string]string) (funds.EntryInput, map[string]string) {
+func (s *server) entryInputOf(
+	ctx context.Context,
+	id string,
+	form map[string]string,
+) (funds.EntryInput, map[string]string) {
 	local := map[string]string{}
 	in := funds.EntryInput{Type: funds.EntryType(form["type"]), Reference: form["reference"],
 		Plan: strings.TrimSpace(form["plan"])}
@@ -151,7 +155,12 @@ func (s *server) freezeForm(
 // top, messages beside the inputs of the form that was sent, which keeps what was typed.
 // local holds the console's own messages about inputs it could not read; errors of other
 // kinds than a refusal go to the error page.
-func (s *server) refusedFundAction(c *fiber.Ctx, id, action string, form, local map[string]string, refusal error) error {
+func (s *server) refusedFundAction(
+	c *fiber.Ctx,
+	id, action string,
+	form, local map[string]string,
+	refusal error,
+) error {
 	kind := errs.KindOf(refusal)
 	if !slices.Contains(caseRefusals, kind) {
 		return refusal

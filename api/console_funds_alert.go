@@ -16,8 +16,8 @@ import (
 // Words the alerts queue shows for the states, and its filter in order.
 var (
 	alertStateLabels = map[string]string{
-		string(funds.AlertNew): "待处理", string(funds.AlertAcknowledged): "已确认", string(funds.AlertClosed): "已关闭",
-		string(funds.AlertOpen): "未关闭",
+		string(funds.AlertNew): "待处理", string(funds.AlertAcknowledged): "已确认",
+		string(funds.AlertClosed): "已关闭", string(funds.AlertOpen): "未关闭",
 	}
 	alertStateOrder = []funds.AlertState{funds.AlertOpen, funds.AlertNew, funds.AlertAcknowledged, funds.AlertClosed}
 )
@@ -76,7 +76,8 @@ func (s *server) alertsViewOf(c *fiber.Ctx, state, cursor string) (*alertsView, 
 	}
 	v := &alertsView{State: state}
 	for _, st := range alertStateOrder {
-		v.States = append(v.States, option{Value: string(st), Label: alertStateLabels[string(st)], Selected: string(st) == state})
+		v.States = append(v.States,
+			option{Value: string(st), Label: alertStateLabels[string(st)], Selected: string(st) == state})
 	}
 	names := map[registry.USCC]string{}
 	officer := fundOfficer(c)
@@ -94,7 +95,8 @@ func (s *server) alertsViewOf(c *fiber.Ctx, state, cursor string) (*alertsView, 
 		v.Rows = append(v.Rows, r)
 	}
 	if page.NextCursor != "" {
-		v.NextURL = "/console/funds/alerts?state=" + url.QueryEscape(state) + "&cursor=" + url.QueryEscape(page.NextCursor)
+		v.NextURL = "/console/funds/alerts?state=" + url.QueryEscape(state) +
+			"&cursor=" + url.QueryEscape(page.NextCursor)
 	}
 	return v, nil
 }

@@ -321,7 +321,8 @@ func planHistory(p *funds.RefundPlan) []planEvent {
 			sum += m.AmountFen
 		}
 		last := p.Payments[n-1].At
-		ev = append(ev, planEvent{At: localTime(last), What: fmt.Sprintf("由监管账户退款 %d 笔，共 %s 元", n, money.Yuan(sum))})
+		ev = append(ev,
+			planEvent{At: localTime(last), What: fmt.Sprintf("由监管账户退款 %d 笔，共 %s 元", n, money.Yuan(sum))})
 	}
 	if p.PaidAt != nil {
 		ev = append(ev, planEvent{At: localTime(*p.PaidAt), What: "监管账户应付部分已全部支付"})

@@ -83,7 +83,8 @@ func (s *server) importFundStatementForm(c *fiber.Ctx) error {
 	}
 	fh, err := c.FormFile("file")
 	if err != nil {
-		return s.refusedStatement(c, v, http.StatusBadRequest, "请选择要上传的对账单 CSV 文件 (choose a file to upload)")
+		return s.refusedStatement(c, v, http.StatusBadRequest,
+			"请选择要上传的对账单 CSV 文件 (choose a file to upload)")
 	}
 	if fh.Size > funds.StatementMaxBytes {
 		return s.refusedStatement(c, v, http.StatusRequestEntityTooLarge, "对账单文件超过20 MiB (file over 20 MiB)")

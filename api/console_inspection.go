@@ -196,7 +196,8 @@ func (conv inspectionConversion) measure(v map[string]string, r int) enforcement
 	if s := strings.TrimSpace(v[rowKey("measures", r, "deadline")]); s != "" {
 		day, err := time.ParseInLocation(time.DateOnly, s, shanghai)
 		if err != nil {
-			conv.errors[rowKey("measures", r, "deadline")] = "整改期限应为日期，如 2026-12-20 (a date such as 2026-12-20)"
+			conv.errors[rowKey("measures", r, "deadline")] = "整改期限应为日期，如 2026-12-20 " +
+				"(a date such as 2026-12-20)"
 		} else {
 			m.Deadline = &day
 		}
@@ -372,7 +373,8 @@ func (s *server) saveInspectionForm(c *fiber.Ctx) error {
 	f := readInspectionForm(c)
 	version, perr := strconv.ParseInt(f.values["version"], 10, 64)
 	if perr != nil || version < 0 {
-		return newHTTPError(http.StatusBadRequest, "表单缺少版本号，请重新打开检查记录表 (the form has no version: reopen it)")
+		return newHTTPError(http.StatusBadRequest,
+			"表单缺少版本号，请重新打开检查记录表 (the form has no version: reopen it)")
 	}
 	in, conv := f.input(op)
 
@@ -451,7 +453,8 @@ func (s *server) renderInspectionForm(
 			Amount: in("measures", r, "amount"), Decision: in("measures", r, "decision_number"),
 			ReferredTo: in("measures", r, "referred_to"), Note: in("measures", r, "note")}
 		for _, k := range measureKinds {
-			row.Kinds = append(row.Kinds, option{Value: string(k), Label: k.Label(), Selected: string(k) == row.Kind.Value})
+			row.Kinds = append(row.Kinds,
+				option{Value: string(k), Label: k.Label(), Selected: string(k) == row.Kind.Value})
 		}
 		row.Departments = departmentOptions(allDepartments(), row.ReferredTo.Value)
 		v.Measures = append(v.Measures, row)

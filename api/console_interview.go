@@ -38,7 +38,8 @@ var (
 
 // badQuery refuses a malformed query parameter of a console page.
 func badQuery(field, msg string) error {
-	return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)", errs.FieldError{Field: field, Message: msg})
+	return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)",
+		errs.FieldError{Field: field, Message: msg})
 }
 
 // parseDay reads a "2006-01-02" query parameter as a day in Asia/Shanghai; "" is today by the
@@ -139,7 +140,8 @@ func (s *server) interviewsPage(c *fiber.Ctx) error {
 
 	ctx := c.UserContext()
 	from, to := calendarRange(span, anchor)
-	ivs, err := s.Enforcement.ListInterviews(ctx, enforcement.InterviewQuery{From: from.UTC(), To: to.UTC(), Limit: 1000})
+	ivs, err := s.Enforcement.ListInterviews(ctx,
+		enforcement.InterviewQuery{From: from.UTC(), To: to.UTC(), Limit: 1000})
 	if err != nil {
 		return err
 	}
@@ -428,7 +430,13 @@ func (s *server) interviewActions() map[string]interviewAction {
 
 // rectifyStep requires rectification: the commitments one a line, by the end of the deadline
 // day in Asia/Shanghai.
-func (s *server) rectifyStep(ctx context.Context, c *fiber.Ctx, id string, version int64, form map[string]string) error {
+func (s *server) rectifyStep(
+	ctx context.Context,
+	c *fiber.Ctx,
+	id string,
+	version int64,
+	form map[string]string,
+) error {
 	in := enforcement.RectificationInput{Commitments: textLines(form["commitments"]), Note: form["note"]}
 	if v := strings.TrimSpace(form["deadline"]); v != "" {
 		day, err := time.ParseInLocation(time.DateOnly, v, workday.Zone)

@@ -156,12 +156,15 @@ func (s *server) mediationQueuePage(c *fiber.Ctx) error {
 	if v.Mediator {
 		v.Mine.Empty = "暂无您承办的案件。"
 	}
-	v.PoolTable = queueTable{Rows: v.Pool, Take: v.Mediator, CSRF: currentSession(c).CSRF, Empty: "案件池中暂无待分派的案件。"}
+	v.PoolTable = queueTable{Rows: v.Pool, Take: v.Mediator, CSRF: currentSession(c).CSRF,
+		Empty: "案件池中暂无待分派的案件。"}
 	if queue.NextCursor != "" {
-		v.NextURL = "/console/mediation?" + url.Values{"cursor": {queue.NextCursor}, "pool_cursor": {q["pool_cursor"]}}.Encode()
+		v.NextURL = "/console/mediation?" + url.Values{"cursor": {queue.NextCursor},
+			"pool_cursor": {q["pool_cursor"]}}.Encode()
 	}
 	if queue.PoolNextCursor != "" {
-		v.PoolNextURL = "/console/mediation?" + url.Values{"cursor": {q["cursor"]}, "pool_cursor": {queue.PoolNextCursor}}.Encode()
+		v.PoolNextURL = "/console/mediation?" + url.Values{"cursor": {q["cursor"]},
+			"pool_cursor": {queue.PoolNextCursor}}.Encode()
 	}
 	title := "调解案件"
 	if v.Mediator {
@@ -226,7 +229,8 @@ func (s *server) renderMediationForm(c *fiber.Ctx, d pageData) error {
 			Selected: d.Form["claim"] == string(k)})
 	}
 	v.Cards = []option{{Value: "", Label: "无（不涉及预付卡）", Selected: d.Form["card_type"] == ""}}
-	for _, k := range []mediation.CardKind{mediation.CardNamed, mediation.CardAnonymous, mediation.CardCourse, mediation.CardOther} {
+	for _, k := range []mediation.CardKind{mediation.CardNamed, mediation.CardAnonymous, mediation.CardCourse,
+		mediation.CardOther} {
 		v.Cards = append(v.Cards, option{Value: string(k), Label: cardKindLabels[string(k)],
 			Selected: d.Form["card_type"] == string(k)})
 	}
@@ -285,7 +289,8 @@ func openInputOf(form map[string]string) (mediation.OpenInput, map[string]string
 		return in, local
 	}
 	card := &mediation.Card{Kind: mediation.CardKind(form["card_type"]), BoughtOn: form["bought_on"]}
-	for name, dst := range map[string]*int64{"face_yuan": &card.FaceValueFen, "paid_yuan": &card.PaidFen, "used_yuan": &card.UsedFen} {
+	for name, dst := range map[string]*int64{"face_yuan": &card.FaceValueFen, "paid_yuan": &card.PaidFen,
+		"used_yuan": &card.UsedFen} {
 		if *dst, msg = parseYuanInput(form[name], name == "paid_yuan"); msg != "" {
 			local[name] = msg
 		}

@@ -66,7 +66,8 @@ func (s *server) caseActions() map[string]caseAction {
 		"performance": {fields: []string{"performed", "note"},
 			do: func(ctx context.Context, a audit.Actor, id string, v int64, form map[string]string) error {
 				if form["performed"] != "yes" && form["performed"] != "no" {
-					return errs.Fields("api.performance", errs.FieldError{Field: "performed", Message: "请选择是否履行 (choose yes or no)"})
+					return errs.Fields("api.performance",
+						errs.FieldError{Field: "performed", Message: "请选择是否履行 (choose yes or no)"})
 				}
 				_, err := m.RecordPerformance(ctx, a, id, v, form["performed"] == "yes", form["note"])
 				return err
@@ -84,7 +85,8 @@ func (s *server) caseActions() map[string]caseAction {
 		"session": {fields: append([]string{"at", "form", "attendees", "notes"},
 			rowFields(offerRows, "offer_side", "offer_yuan", "offer_terms")...), do: s.sessionStep},
 		"agreement": {fields: append([]string{"points", "over_claim_reason"},
-			rowFields(termRows, "term_payer", "term_payee", "term_yuan", "term_due", "term_method")...), do: s.agreementStep},
+			rowFields(termRows, "term_payer", "term_payee", "term_yuan", "term_due", "term_method")...),
+			do: s.agreementStep},
 	}
 }
 
@@ -127,7 +129,8 @@ func (s *server) agreementStep(ctx context.Context, a audit.Actor, id string, v 
 		Terms: []mediation.Term{}}
 	for i := range termRows {
 		get := func(name string) string { return strings.TrimSpace(form[fmt.Sprintf("%s_%d", name, i)]) }
-		t := mediation.Term{Payer: get("term_payer"), Payee: get("term_payee"), DueOn: get("term_due"), Method: get("term_method")}
+		t := mediation.Term{Payer: get("term_payer"), Payee: get("term_payee"), DueOn: get("term_due"),
+			Method: get("term_method")}
 		if t.Payer+t.Payee+t.DueOn+t.Method+get("term_yuan") == "" {
 			continue
 		}
@@ -177,7 +180,13 @@ func (s *server) mediationActionForm(c *fiber.Ctx) error {
 // refusedCaseAction shows the case as it now is after a refused form: the reason at the top,
 // field messages beside the inputs of the form that was sent, which keeps what was typed. A
 // reader who may not see the case gets the refusal alone.
-func (s *server) refusedCaseAction(c *fiber.Ctx, id, action string, fields []string, form map[string]string, refusal error) error {
+func (s *server) refusedCaseAction(
+	c *fiber.Ctx,
+	id, action string,
+	fields []string,
+	form map[string]string,
+	refusal error,
+) error {
 	cs, err := s.Mediation.Case(c.UserContext(), actor(c), id)
 	if err != nil {
 		return refusal

@@ -112,8 +112,8 @@ type mediationBodiesView struct {
 }
 
 var bodiesDone = map[string]string{
-	"body": "调解组织已添加。", "mediator": "调解员已登记。", "conflict": "已登记利益冲突，该调解员不再办理该企业的案件。",
-	"deactivate": "调解员已停用。",
+	"body": "调解组织已添加。", "mediator": "调解员已登记。",
+	"conflict": "已登记利益冲突，该调解员不再办理该企业的案件。", "deactivate": "调解员已停用。",
 }
 
 func (s *server) mediationBodiesPage(c *fiber.Ctx) error {
@@ -124,7 +124,8 @@ func (s *server) mediationBodiesPage(c *fiber.Ctx) error {
 	if _, ok := bodiesDone[q["done"]]; q["done"] != "" && !ok {
 		return badQuery("done", "未知的操作 (unknown action)")
 	}
-	return s.renderBodies(c, pageData{Form: map[string]string{"body.kind": string(mediation.BodyPeoples)}}, q["done"], "")
+	return s.renderBodies(c, pageData{Form: map[string]string{"body.kind": string(mediation.BodyPeoples)}},
+		q["done"], "")
 }
 
 func (s *server) renderBodies(c *fiber.Ctx, d pageData, done, refused string) error {
@@ -143,7 +144,8 @@ func (s *server) renderBodies(c *fiber.Ctx, d pageData, done, refused string) er
 		v.BodyOpts = append(v.BodyOpts, option{Value: b.ID, Label: b.Name, Selected: d.Form["mediator.body"] == b.ID})
 	}
 	for _, k := range bodyKindOrder {
-		v.Kinds = append(v.Kinds, option{Value: string(k), Label: k.Label(), Selected: d.Form["body.kind"] == string(k)})
+		v.Kinds = append(v.Kinds,
+			option{Value: string(k), Label: k.Label(), Selected: d.Form["body.kind"] == string(k)})
 	}
 	chosen := strings.Split(d.Form["mediator.industries"], "\n")
 	for _, ind := range registry.Industries {
@@ -211,7 +213,8 @@ func (s *server) registerMediatorForm(c *fiber.Ctx) error {
 	form := readForm(c, []string{"username", "name", "body", "districts"})
 	form["industries"] = strings.Join(formValues(c, "industries"), "\n")
 	in := mediation.MediatorInput{Username: strings.TrimSpace(form["username"]), Name: form["name"], Body: form["body"],
-		Districts: strings.FieldsFunc(form["districts"], func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '\n' })}
+		Districts: strings.FieldsFunc(form["districts"],
+			func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '\n' })}
 	for _, ind := range formValues(c, "industries") {
 		in.Industries = append(in.Industries, registry.Industry(ind))
 	}

@@ -170,8 +170,9 @@ var mediationDone = map[string]string{
 	"open": "调解案件已登记，待受理。", "accept": "已受理，案件进入待分派案件池。", "refuse": "已决定不予受理。",
 	"assign": "已分派调解员。", "take": "已接案，案件由您承办。", "recuse": "已登记回避，案件回到待分派案件池。",
 	"pause": "已中止调解计时。", "resume": "已恢复调解计时。", "session": "已登记本次调解。",
-	"agreement": "已登记调解协议。", "performance": "已登记协议履行情况。", "terminate": "已终止调解，请在7个工作日内告知双方。",
-	"withdraw": "已登记撤回。", "refer": "已登记移送。", "notify": "已登记告知双方。", "close": "已结案。",
+	"agreement": "已登记调解协议。", "performance": "已登记协议履行情况。",
+	"terminate": "已终止调解，请在7个工作日内告知双方。", "withdraw": "已登记撤回。",
+	"refer": "已登记移送。", "notify": "已登记告知双方。", "close": "已结案。",
 }
 
 // refundQuery are the refund calculator's query parameters.
@@ -238,8 +239,9 @@ func (s *server) mediationCaseViewOf(c *fiber.Ctx, cs *mediation.Case) (*mediati
 		v.Claims = append(v.Claims, claimViewOf(i, cl, staff))
 	}
 	for _, d := range cs.Deadlines {
-		v.Deadlines = append(v.Deadlines, deadlineView{Deadline: d, KindLabel: labelOr(deadlineKindLabels, string(d.Kind)),
-			StatusLabel: labelOr(flagLabels, string(d.Status))})
+		v.Deadlines = append(v.Deadlines,
+			deadlineView{Deadline: d, KindLabel: labelOr(deadlineKindLabels, string(d.Kind)),
+				StatusLabel: labelOr(flagLabels, string(d.Status))})
 	}
 	for _, e := range cs.Timeline {
 		v.Timeline = append(v.Timeline, eventView{Event: e, Label: labelOr(eventLabels, e.What)})
@@ -285,7 +287,8 @@ func (s *server) mediationCaseViewOf(c *fiber.Ctx, cs *mediation.Case) (*mediati
 }
 
 func claimViewOf(i int, cl mediation.Claim, staff bool) claimView {
-	v := claimView{Claim: cl, Index: i, N: i + 1, KindLabel: labelOr(claimKindLabels, string(cl.Kind)), Amount: money.Yuan(cl.ClaimFen)}
+	v := claimView{Claim: cl, Index: i, N: i + 1, KindLabel: labelOr(claimKindLabels, string(cl.Kind)),
+		Amount: money.Yuan(cl.ClaimFen)}
 	if cl.Card != nil {
 		v.CardLabel = labelOr(cardKindLabels, string(cl.Card.Kind))
 	}
@@ -440,17 +443,22 @@ func (v *mediationCaseView) CardText(card *mediation.Card) string {
 // The options of the case page's forms, in order.
 var (
 	refundInputOptions = []option{
-		{Value: "face", Label: "卡面值（元）"}, {Value: "paid", Label: "实付金额（元）"}, {Value: "used", Label: "已消费金额（元）"},
-		{Value: "lessons", Label: "总课时"}, {Value: "lessons_used", Label: "已上课时"}, {Value: "bought_on", Label: "购卡日期"},
+		{Value: "face", Label: "卡面值（元）"}, {Value: "paid", Label: "实付金额（元）"},
+		{Value: "used", Label: "已消费金额（元）"},
+		{Value: "lessons", Label: "总课时"}, {Value: "lessons_used", Label: "已上课时"},
+		{Value: "bought_on", Label: "购卡日期"},
 		{Value: "as_of", Label: "测算日"},
 	}
-	sessionFormOptions = []option{{Value: "on_site", Label: "现场调解"}, {Value: "phone", Label: "电话调解"}, {Value: "video", Label: "视频调解"}}
-	sideOptions        = []option{
-		{Value: string(mediation.SideConsumer), Label: "消费者"}, {Value: string(mediation.SideEnterprise), Label: "企业"},
+	sessionFormOptions = []option{{Value: "on_site", Label: "现场调解"}, {Value: "phone", Label: "电话调解"},
+		{Value: "video", Label: "视频调解"}}
+	sideOptions = []option{
+		{Value: string(mediation.SideConsumer), Label: "消费者"},
+		{Value: string(mediation.SideEnterprise), Label: "企业"},
 		{Value: string(mediation.SideMediator), Label: "调解员"},
 	}
 	termInputOptions = []option{
-		{Value: "term_payer", Label: "付款方"}, {Value: "term_payee", Label: "收款方"}, {Value: "term_yuan", Label: "金额（元）"},
+		{Value: "term_payer", Label: "付款方"}, {Value: "term_payee", Label: "收款方"},
+		{Value: "term_yuan", Label: "金额（元）"},
 		{Value: "term_due", Label: "履行期限"}, {Value: "term_method", Label: "方式"},
 	}
 )

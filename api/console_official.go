@@ -101,5 +101,6 @@ func (s *server) deactivateOfficialForm(c *fiber.Ctx) error {
 		return err
 	}
 	c.Status(kindStatus[kind])
-	return s.renderOfficials(c, pageData{Form: map[string]string{"department": "market"}, Error: errs.MessageOf(err)}, "")
+	return s.renderOfficials(c,
+		pageData{Form: map[string]string{"department": "market"}, Error: errs.MessageOf(err)}, "")
 }

@@ -50,7 +50,8 @@ func jsonError(err error) error {
 	switch {
 	case errors.As(err, &syntax):
 		return newHTTPError(http.StatusBadRequest,
-			fmt.Sprintf("请求体不是有效的 JSON，第%d字节附近有误 (malformed JSON at byte %d)", syntax.Offset, syntax.Offset))
+			fmt.Sprintf("请求体不是有效的 JSON，第%d字节附近有误 (malformed JSON at byte %d)",
+				syntax.Offset, syntax.Offset))
 	case errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF):
 		return newHTTPError(http.StatusBadRequest, "请求体为空或不完整 (empty or truncated JSON)")
 	case errors.As(err, &typ):
@@ -101,7 +102,8 @@ func queryParams(c *fiber.Ctx, allowed ...string) (map[string]string, error) {
 		switch {
 		case !known:
 			bad = append(bad, errs.FieldError{Field: key,
-				Message: fmt.Sprintf("未知的查询参数；可用：%s (unknown query parameter)", strings.Join(allowed, ", "))})
+				Message: fmt.Sprintf("未知的查询参数；可用：%s (unknown query parameter)",
+					strings.Join(allowed, ", "))})
 		case out[key] != "":
 			bad = append(bad, errs.FieldError{Field: key, Message: "参数重复 (given more than once)"})
 		default:

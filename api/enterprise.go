@@ -84,7 +84,8 @@ func (s *server) parseEnterpriseQuery(c *fiber.Ctx) (registry.EnterpriseQuery, e
 	if p := params["uscc"]; p != "" {
 		prefix, ok := registry.ParseUSCCPrefix(p)
 		if !ok {
-			bad = append(bad, errs.FieldError{Field: "uscc", Message: "统一社会信用代码前缀只能含0-9及A-Y中允许的字母，最多18位 (invalid USCC prefix)"})
+			bad = append(bad, errs.FieldError{Field: "uscc",
+				Message: "统一社会信用代码前缀只能含0-9及A-Y中允许的字母，最多18位 (invalid USCC prefix)"})
 		}
 		q.USCCPrefix = prefix
 	}

@@ -77,7 +77,8 @@ func claimLines(items []claimCandidate) string {
 			verified = money.Yuan(it.VerifiedFen)
 		}
 		b.WriteString(strings.Join([]string{it.ID, it.ConsumerName, it.ConsumerPhone,
-			strings.ReplaceAll(money.Yuan(it.ClaimFen), ",", ""), strings.ReplaceAll(verified, ",", ""), it.Source}, ", "))
+			strings.ReplaceAll(money.Yuan(it.ClaimFen), ",", ""), strings.ReplaceAll(verified, ",", ""),
+			it.Source}, ", "))
 		b.WriteString("\n")
 	}
 	return b.String()

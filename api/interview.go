@@ -260,9 +260,10 @@ func (s *server) notifyInterview(c *fiber.Ctx) error {
 	if err := decodeOptional(c, &in); err != nil {
 		return err
 	}
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.NotifyInterview(ctx, a, id, v, in.Note)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.NotifyInterview(ctx, a, id, v, in.Note)
+		})
 }
 
 func (s *server) rescheduleInterview(c *fiber.Ctx) error {
@@ -270,9 +271,10 @@ func (s *server) rescheduleInterview(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.RescheduleInterview(ctx, a, id, v, in)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.RescheduleInterview(ctx, a, id, v, in)
+		})
 }
 
 func (s *server) holdInterview(c *fiber.Ctx) error {
@@ -280,9 +282,10 @@ func (s *server) holdInterview(c *fiber.Ctx) error {
 	if err := decodeOptional(c, &in); err != nil {
 		return err
 	}
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.HoldInterview(ctx, a, id, v, in.Outcome)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.HoldInterview(ctx, a, id, v, in.Outcome)
+		})
 }
 
 func (s *server) noShowInterview(c *fiber.Ctx) error {
@@ -290,9 +293,10 @@ func (s *server) noShowInterview(c *fiber.Ctx) error {
 	if err := decodeOptional(c, &in); err != nil {
 		return err
 	}
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.RecordNoShow(ctx, a, id, v, in.Note)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.RecordNoShow(ctx, a, id, v, in.Note)
+		})
 }
 
 func (s *server) cancelInterview(c *fiber.Ctx) error {
@@ -300,9 +304,10 @@ func (s *server) cancelInterview(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.CancelInterview(ctx, a, id, v, in.Reason)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.CancelInterview(ctx, a, id, v, in.Reason)
+		})
 }
 
 func (s *server) requireRectification(c *fiber.Ctx) error {
@@ -310,9 +315,10 @@ func (s *server) requireRectification(c *fiber.Ctx) error {
 	if err := decodeJSON(c, &in); err != nil {
 		return err
 	}
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.RequireRectification(ctx, a, id, v, in)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.RequireRectification(ctx, a, id, v, in)
+		})
 }
 
 func (s *server) interviewRectified(c *fiber.Ctx) error {
@@ -332,9 +338,10 @@ func (s *server) interviewNotRectified(c *fiber.Ctx) error {
 }
 
 func (s *server) checkRectification(c *fiber.Ctx, rectified bool, finding string) error {
-	return s.changeInterview(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
-		return s.Enforcement.CheckRectification(ctx, a, id, v, rectified, finding)
-	})
+	return s.changeInterview(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*enforcement.Interview, error) {
+			return s.Enforcement.CheckRectification(ctx, a, id, v, rectified, finding)
+		})
 }
 
 // interviewParties reads the enterprises and officials the documents of ivs name: the
@@ -640,7 +647,8 @@ func rfc8187(s string) string {
 	var b strings.Builder
 	for i := 0; i < len(s); i++ {
 		ch := s[i]
-		if 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' || strings.IndexByte(attrChar, ch) >= 0 {
+		if 'a' <= ch && ch <= 'z' || 'A' <= ch && ch <= 'Z' || '0' <= ch && ch <= '9' ||
+			strings.IndexByte(attrChar, ch) >= 0 {
 			b.WriteByte(ch)
 			continue
 		}

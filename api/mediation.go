@@ -185,9 +185,10 @@ func (s *server) refuseMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Refuse(ctx, a, id, v, in.Reason)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Refuse(ctx, a, id, v, in.Reason)
+		})
 }
 
 func (s *server) assignMediationCase(c *fiber.Ctx) error {
@@ -195,9 +196,10 @@ func (s *server) assignMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediationOptional(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Assign(ctx, a, id, v, strings.TrimSpace(in.Body), strings.TrimSpace(in.Mediator))
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Assign(ctx, a, id, v, strings.TrimSpace(in.Body), strings.TrimSpace(in.Mediator))
+		})
 }
 
 func (s *server) addMediationSession(c *fiber.Ctx) error {
@@ -205,9 +207,10 @@ func (s *server) addMediationSession(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.AddSession(ctx, a, id, v, in)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.AddSession(ctx, a, id, v, in)
+		})
 }
 
 func (s *server) pauseMediationCase(c *fiber.Ctx) error {
@@ -215,9 +218,10 @@ func (s *server) pauseMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Pause(ctx, a, id, v, in.Reason)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Pause(ctx, a, id, v, in.Reason)
+		})
 }
 
 func (s *server) resumeMediationCase(c *fiber.Ctx) error {
@@ -232,9 +236,10 @@ func (s *server) recordMediationAgreement(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.RecordAgreement(ctx, a, id, v, in)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.RecordAgreement(ctx, a, id, v, in)
+		})
 }
 
 func (s *server) recordMediationPerformance(c *fiber.Ctx) error {
@@ -244,11 +249,13 @@ func (s *server) recordMediationPerformance(c *fiber.Ctx) error {
 	}
 	if in.Performed == nil {
 		return errs.Fields("api.recordMediationPerformance",
-			errs.FieldError{Field: "performed", Message: "请说明协议是否已履行：true 或 false (say whether it was performed)"})
+			errs.FieldError{Field: "performed",
+				Message: "请说明协议是否已履行：true 或 false (say whether it was performed)"})
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.RecordPerformance(ctx, a, id, v, *in.Performed, in.Note)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.RecordPerformance(ctx, a, id, v, *in.Performed, in.Note)
+		})
 }
 
 func (s *server) referMediationCase(c *fiber.Ctx) error {
@@ -256,9 +263,10 @@ func (s *server) referMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Refer(ctx, a, id, v, in.To, in.Note)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Refer(ctx, a, id, v, in.To, in.Note)
+		})
 }
 
 func (s *server) withdrawMediationCase(c *fiber.Ctx) error {
@@ -266,9 +274,10 @@ func (s *server) withdrawMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediationOptional(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Withdraw(ctx, a, id, v, in.Reason)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Withdraw(ctx, a, id, v, in.Reason)
+		})
 }
 
 func (s *server) recuseMediationCase(c *fiber.Ctx) error {
@@ -276,9 +285,10 @@ func (s *server) recuseMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Recuse(ctx, a, id, v, in.Reason)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Recuse(ctx, a, id, v, in.Reason)
+		})
 }
 
 func (s *server) notifyMediationParties(c *fiber.Ctx) error {
@@ -286,9 +296,10 @@ func (s *server) notifyMediationParties(c *fiber.Ctx) error {
 	if err := decodeMediationOptional(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.NotifyParties(ctx, a, id, v, in.Note)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.NotifyParties(ctx, a, id, v, in.Note)
+		})
 }
 
 func (s *server) terminateMediationCase(c *fiber.Ctx) error {
@@ -296,9 +307,10 @@ func (s *server) terminateMediationCase(c *fiber.Ctx) error {
 	if err := decodeMediation(c, &in); err != nil {
 		return err
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.Terminate(ctx, a, id, v, in.Reason, in.RefusedByEnterprise)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.Terminate(ctx, a, id, v, in.Reason, in.RefusedByEnterprise)
+		})
 }
 
 func (s *server) closeMediationCase(c *fiber.Ctx) error {
@@ -319,7 +331,8 @@ func (s *server) joinMediationCases(c *fiber.Ctx) error {
 		fe = append(fe, errs.FieldError{Field: "case", Message: "请填写要并入的案件编号 (name the case to join)"})
 	}
 	if in.Version < 1 {
-		fe = append(fe, errs.FieldError{Field: "version", Message: "请填写读取该案件时的版本号 (the version of that case you read)"})
+		fe = append(fe, errs.FieldError{Field: "version",
+			Message: "请填写读取该案件时的版本号 (the version of that case you read)"})
 	}
 	if in.Case == c.Params("id") {
 		// The service names this field other_id; the API calls it case.
@@ -328,9 +341,10 @@ func (s *server) joinMediationCases(c *fiber.Ctx) error {
 	if len(fe) > 0 {
 		return errs.Fields("api.joinMediationCases", fe...)
 	}
-	return s.changeMediationCase(c, func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
-		return s.Mediation.JoinCases(ctx, a, id, v, in.Case, in.Version)
-	})
+	return s.changeMediationCase(c,
+		func(ctx context.Context, a audit.Actor, id string, v int64) (*mediation.Case, error) {
+			return s.Mediation.JoinCases(ctx, a, id, v, in.Case, in.Version)
+		})
 }
 
 // caseDocument renders one of a case's documents.

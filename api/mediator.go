@@ -119,7 +119,8 @@ func (s *server) checkMediatorAccount(c *fiber.Ctx, username string) error {
 		switch {
 		case u.Role != user.Mediator:
 			return errs.Fields(op, errs.FieldError{Field: "username",
-				Message: "该账户的角色是" + u.Role.Label() + "，不是调解员 (the account does not have the mediator role)"})
+				Message: "该账户的角色是" + u.Role.Label() + "，不是调解员 " +
+					"(the account does not have the mediator role)"})
 		case u.Disabled:
 			return errs.Fields(op, errs.FieldError{Field: "username",
 				Message: "该账户已停用 (the account is disabled)"})
@@ -127,7 +128,8 @@ func (s *server) checkMediatorAccount(c *fiber.Ctx, username string) error {
 		return nil
 	}
 	return errs.Fields(op, errs.FieldError{Field: "username",
-		Message: "没有这个用户账户，请先创建角色为调解员的账户 (no such account: create one with the mediator role first)"})
+		Message: "没有这个用户账户，请先创建角色为调解员的账户 " +
+			"(no such account: create one with the mediator role first)"})
 }
 
 // mediatorConflict is the body of conflicts: the enterprise and why.
@@ -247,11 +249,13 @@ func (s *server) mediationStats(c *fiber.Ctx) error {
 	var fe []errs.FieldError
 	from, err := parseInstant(p["from"], false)
 	if err != nil || p["from"] == "" {
-		fe = append(fe, errs.FieldError{Field: "from", Message: "请填写统计区间的开始日期，如 2026-01-01 (a date or an RFC 3339 time)"})
+		fe = append(fe, errs.FieldError{Field: "from",
+			Message: "请填写统计区间的开始日期，如 2026-01-01 (a date or an RFC 3339 time)"})
 	}
 	to, err := parseInstant(p["to"], true)
 	if err != nil || p["to"] == "" {
-		fe = append(fe, errs.FieldError{Field: "to", Message: "请填写统计区间的结束日期（含当日），如 2026-12-31 (a date or an RFC 3339 time)"})
+		fe = append(fe, errs.FieldError{Field: "to",
+			Message: "请填写统计区间的结束日期（含当日），如 2026-12-31 (a date or an RFC 3339 time)"})
 	}
 	if len(fe) > 0 {
 		return newHTTPError(http.StatusBadRequest, "查询参数有误 (invalid query)", fe...)

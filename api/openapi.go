@@ -43,7 +43,8 @@ func (s *server) openAPIDocument() fiber.Map {
 		}
 		var params []fiber.Map
 		for _, m := range pathParam.FindAllStringSubmatch(r.Path, -1) {
-			params = append(params, fiber.Map{"name": m[1], "in": "path", "required": true, "schema": fiber.Map{"type": "string"}})
+			params = append(params,
+				fiber.Map{"name": m[1], "in": "path", "required": true, "schema": fiber.Map{"type": "string"}})
 		}
 		// Updates name the version they read; so do the state changes whose summary says so.
 		if r.Method == "PATCH" || r.Method == "PUT" || strings.Contains(r.Summary, "If-Match") {
@@ -60,16 +61,18 @@ func (s *server) openAPIDocument() fiber.Map {
 				"type": "object", "properties": fiber.Map{"file": fiber.Map{"type": "string", "format": "binary"}},
 				"required": []string{"file"}}}}}
 		case r.Method == "POST" || r.Method == "PATCH" || r.Method == "PUT":
-			op["requestBody"] = fiber.Map{"content": fiber.Map{"application/json": fiber.Map{"schema": fiber.Map{"type": "object"}}}}
+			op["requestBody"] = fiber.Map{"content": fiber.Map{
+				"application/json": fiber.Map{"schema": fiber.Map{"type": "object"}}}}
 		}
 		item[strings.ToLower(r.Method)] = op
 	}
 	return fiber.Map{
 		"openapi": "3.1.0",
 		"info": fiber.Map{
-			"title":       "prepaidreg API",
-			"version":     "1",
-			"description": "Registry of prepaid-consumption enterprises: dossiers, complaints, lists, enforcement, mediation, funds.",
+			"title":   "prepaidreg API",
+			"version": "1",
+			"description": "Registry of prepaid-consumption enterprises: " +
+				"dossiers, complaints, lists, enforcement, mediation, funds.",
 		},
 		"paths": paths,
 		"components": fiber.Map{
@@ -82,9 +85,10 @@ func (s *server) openAPIDocument() fiber.Map {
 						"type": fiber.Map{"type": "string"}, "title": fiber.Map{"type": "string"},
 						"status": fiber.Map{"type": "integer"}, "detail": fiber.Map{"type": "string"},
 						"request_id": fiber.Map{"type": "string"},
-						"errors": fiber.Map{"type": "array", "items": fiber.Map{"type": "object", "properties": fiber.Map{
-							"field": fiber.Map{"type": "string"}, "message": fiber.Map{"type": "string"},
-						}}},
+						"errors": fiber.Map{"type": "array",
+							"items": fiber.Map{"type": "object", "properties": fiber.Map{
+								"field": fiber.Map{"type": "string"}, "message": fiber.Map{"type": "string"},
+							}}},
 					},
 				}}},
 			}},
