@@ -14,7 +14,8 @@ import (
 )
 
 // dossierSections are the headings every dossier shows, filled or not.
-var dossierSections = []string{"投诉情况", "风险评估", "名单状态", "行政约谈", "执法检查", "调解", "资金监管", "变更记录"}
+var dossierSections = []string{"投诉情况", "风险评估", "名单状态", "行政约谈", "执法检查", "调解",
+	"资金监管", "变更记录"}
 
 // fullDossier returns a dossier with something in every section, long Chinese addresses that
 // wrap, several stores and several changes.
@@ -57,7 +58,8 @@ func fullDossier() *Dossier {
 		},
 		Risk:       RiskSection{Score: &score, Level: "high", Assessed: &assessed},
 		ListStatus: ListStatusSection{List: "grey"},
-		Interviews: []DossierRecord{{ID: "IV-1", At: utc(2026, 12, 10, 6, 0), Title: "行政约谈 京朝市监约〔2026〕第0153号",
+		Interviews: []DossierRecord{{ID: "IV-1", At: utc(2026, 12, 10, 6, 0),
+			Title: "行政约谈 京朝市监约〔2026〕第0153号",
 			State: "未到", Outcome: "企业未按通知到场"}},
 		Enforcement: []DossierRecord{{ID: "OP-1:X", At: utc(2026, 11, 2, 2, 0), Title: "联合执法检查",
 			State: "已记录", Outcome: "未按规定存管预收资金"}},

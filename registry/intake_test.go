@@ -31,7 +31,8 @@ import (
 var intakeTestNow = time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
 
 // intakeHeader is the header of a typical 12345 export.
-var intakeHeader = []string{"工单编号", "受理时间", "诉求人", "联系电话", "被反映主体", "统一社会信用代码", "区", "街乡",
+var intakeHeader = []string{"工单编号", "受理时间", "诉求人", "联系电话", "被反映主体",
+	"统一社会信用代码", "区", "街乡",
 	"诉求内容", "诉求类别", "涉及金额", "办理状态", "满意度"}
 
 // openIntake opens data as an upload called name and maps its columns by the default mapping.
@@ -121,7 +122,8 @@ func TestIntake_XLSXExport(t *testing.T) {
 			"诉求内容", "", "诉求类别", "涉及金额（元）", "办理状态", "满意度")
 		require.NoError(t, f.MergeCell("Sheet1", "I2", "J2"))
 		row3 := []any{"GD001", time.Date(2026, 3, 5, 9, 30, 0, 0, shanghai), "张女士", 13800000001,
-			"北京悦动健身有限公司", u1, "朝阳区", "望京街道", "办理年卡后商家拒绝退费", "", "消费纠纷-退费", 3800, "已办结", "满意"}
+			"北京悦动健身有限公司", u1, "朝阳区", "望京街道", "办理年卡后商家拒绝退费", "", "消费纠纷-退费",
+			3800, "已办结", "满意"}
 		setRow(t, f, "A3", row3...)
 		setRow(t, f, "A4", "GD002", 46086.395833, "李先生", "010-65000001", "北京丽颜美容有限公司", "", 110105,
 			"三里屯街道", `=HYPERLINK("http://x","点我")`, "备注：已联系", "消费纠纷-虚假宣传", "3,800.00元", "办理中")
@@ -131,9 +133,11 @@ func TestIntake_XLSXExport(t *testing.T) {
 			"￥12,800.5")
 		setRow(t, f, "A8", "GD004", "2026-03-08", "", "", "北京洁净洗衣服务有限公司", "", "", "", long+"诉")
 		setRow(t, f, "A9", row3...)
-		setRow(t, f, "A10", "", "2026-03-08 10:00", "", "", "北京车之宝汽车美容有限公司", "", "火星区", "", "洗车卡无法使用",
+		setRow(t, f, "A10", "", "2026-03-08 10:00", "", "", "北京车之宝汽车美容有限公司", "", "火星区",
+			"", "洗车卡无法使用",
 			"", "", "三千元")
-		setRow(t, f, "A11", "GD005", time.Date(2026, 3, 9, 0, 0, 0, 0, shanghai), "", "", "北京老街坊餐饮管理有限公司", "",
+		setRow(t, f, "A11", "GD005", time.Date(2026, 3, 9, 0, 0, 0, 0, shanghai), "", "",
+			"北京老街坊餐饮管理有限公司", "",
 			"", "", "储值卡余额被清零", "", "", "", "已回复", "未回访")
 	})
 
@@ -169,7 +173,8 @@ func TestIntake_XLSXExport(t *testing.T) {
 			ReportedName: "北京洁净洗衣服务有限公司", Text: long, AmountFen: 1280050}},
 		{Number: 8, Input: ComplaintInput{Source: "12345", Ticket: "GD004", ReceivedAt: utcAt(7, 16, 0),
 			ReportedName: "北京洁净洗衣服务有限公司", Text: long + "诉"},
-			Errors: []errs.FieldError{intakeErr("text", "诉求内容最多10000字，实为10001字 (text at most 10000 characters)")}},
+			Errors: []errs.FieldError{intakeErr("text",
+				"诉求内容最多10000字，实为10001字 (text at most 10000 characters)")}},
 		{Number: 9, Input: first},
 		{Number: 10, Input: ComplaintInput{Source: "12345", ReceivedAt: utcAt(8, 2, 0),
 			ReportedName: "北京车之宝汽车美容有限公司", Text: "洗车卡无法使用"},
@@ -343,7 +348,8 @@ func TestIntake_RowErrors(t *testing.T) {
 		{"negative amount", map[string]string{"涉及金额": "-3800"},
 			[]errs.FieldError{intakeErr("amount_fen", "涉及金额不能为负数 (amount must not be negative)")}},
 		{"amount with three decimals", map[string]string{"涉及金额": "3800.123"},
-			[]errs.FieldError{intakeErr("amount_fen", "涉及金额“3800.123”无法识别，应如 3800 或 3,800.00元 (invalid amount)")}},
+			[]errs.FieldError{intakeErr("amount_fen",
+				"涉及金额“3800.123”无法识别，应如 3800 或 3,800.00元 (invalid amount)")}},
 		{"long name", map[string]string{"诉求人": strings.Repeat("名", 201)},
 			[]errs.FieldError{intakeErr("complainant_name", "诉求人最多200字，实为201字 (at most 200 characters)")}},
 		{"every reason at once", map[string]string{"工单编号": "", "受理时间": "", "诉求内容": "", "涉及金额": "x"},
@@ -385,7 +391,8 @@ func TestIntake_OversizedCells(t *testing.T) {
 	got := parseIntake(t, data, "export.csv")
 
 	require.Len(t, got, 2)
-	assert.Equal(t, []errs.FieldError{intakeErr("text", "诉求内容单元格超过 64 KiB (cell larger than 64 KiB)")}, got[0].Errors)
+	assert.Equal(t, []errs.FieldError{intakeErr("text", "诉求内容单元格超过 64 KiB (cell larger than 64 KiB)")},
+		got[0].Errors)
 	assert.Empty(t, got[1].Errors, "a column the mapping does not use is no concern")
 	assert.Equal(t, "退费难", got[1].Input.Text)
 }
@@ -394,7 +401,8 @@ func TestIntake_CSVEncodings(t *testing.T) {
 	u1 := intakeTestUSCC(t, "91110105MA01YD001")
 	rows := [][]string{
 		{"工单编号", "受理时间", "诉求人", "被反映主体", "统一社会信用代码", "区", "诉求内容", "涉及金额", "满意度"},
-		{"GD1", "2026-03-05 09:30", "张女士", "北京悦动健身有限公司", u1, "朝阳区", "年卡退费被拒，\n多次协商无果", "3,800.00", "满意"},
+		{"GD1", "2026-03-05 09:30", "张女士", "北京悦动健身有限公司", u1, "朝阳区", "年卡退费被拒，\n多次协商无果",
+			"3,800.00", "满意"},
 		{"GD2", "2026/3/6 10:00", "李先生", "北京丽颜美容有限公司", "", "110105", "充值后降低服务标准", "500元", ""},
 	}
 	csv := intakeCSV(rows...)
@@ -561,12 +569,18 @@ var intakeFixtureKinds = []struct {
 	category, text string
 	yuan           int
 }{
-	{"消费纠纷-预付卡退费", "本人于2025年10月在该店办理会员年卡，缴费%d元，现因工作调动要求退卡，商家以各种理由拒绝退费，诉求协助退还剩余费用。", 3800},
-	{"消费纠纷-经营者失联", "该店突然闭店，门口贴出停业装修通知，卡内余额%d元无法使用，店长电话无人接听，怀疑经营者跑路，诉求退还余额。", 12800},
-	{"消费纠纷-服务质量", "办卡时承诺每周课程不少于三节，现每周只安排一节且频繁更换老师，已付%d元，诉求按约定提供服务或退费。", 2000},
-	{"消费纠纷-虚假宣传", "商家宣传充值%d元送十次护理，充值后被告知赠送项目需另行付费，认为存在虚假宣传，诉求退还充值款。", 6980},
-	{"消费纠纷-价格", "办理储值卡时约定会员价，现商家单方面上调价格，卡内余额%d元可消费次数明显减少，诉求按原价格提供服务。", 1500},
-	{"消费纠纷-转让", "原门店转让给新经营者后，新店不认可原会员卡，卡内余额%d元无法使用，诉求新老经营者承担责任。", 599},
+	{"消费纠纷-预付卡退费", "本人于2025年10月在该店办理会员年卡，缴费%d元，现因工作调动要求退卡，" +
+		"商家以各种理由拒绝退费，诉求协助退还剩余费用。", 3800},
+	{"消费纠纷-经营者失联", "该店突然闭店，门口贴出停业装修通知，卡内余额%d元无法使用，店长电话无人接听，" +
+		"怀疑经营者跑路，诉求退还余额。", 12800},
+	{"消费纠纷-服务质量",
+		"办卡时承诺每周课程不少于三节，现每周只安排一节且频繁更换老师，已付%d元，诉求按约定提供服务或退费。", 2000},
+	{"消费纠纷-虚假宣传",
+		"商家宣传充值%d元送十次护理，充值后被告知赠送项目需另行付费，认为存在虚假宣传，诉求退还充值款。", 6980},
+	{"消费纠纷-价格",
+		"办理储值卡时约定会员价，现商家单方面上调价格，卡内余额%d元可消费次数明显减少，诉求按原价格提供服务。", 1500},
+	{"消费纠纷-转让",
+		"原门店转让给新经营者后，新店不认可原会员卡，卡内余额%d元无法使用，诉求新老经营者承担责任。", 599},
 }
 
 var (
@@ -651,7 +665,8 @@ func TestIntake_Fixture(t *testing.T) {
 	assert.Equal(t, ComplaintInput{Source: "12345", Ticket: "GD202603020001", ReceivedAt: utcAt(2, 0, 0),
 		ComplainantName: "张女士", ComplainantPhone: "13800000001", ReportedName: "北京悦动健身有限公司",
 		ReportedUSCC: intakeTestUSCC(t, "91110105MA01YD001"), District: "110105", Street: "望京街道",
-		Text:            "本人于2025年10月在该店办理会员年卡，缴费3800元，现因工作调动要求退卡，商家以各种理由拒绝退费，诉求协助退还剩余费用。",
+		Text: "本人于2025年10月在该店办理会员年卡，缴费3800元，现因工作调动要求退卡，" +
+			"商家以各种理由拒绝退费，诉求协助退还剩余费用。",
 		HotlineCategory: "消费纠纷-预付卡退费", AmountFen: 380000, HandlingStatus: "已办结", Satisfaction: "满意"},
 		got[0].Input)
 	assert.Equal(t, int64(2560000), got[1].Input.AmountFen, "12,800.00元 written as text, twice the usual amount")

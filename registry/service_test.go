@@ -49,7 +49,8 @@ func TestService_ConcurrentUpdatesOneWins(t *testing.T) {
 		go func(i int) {
 			defer wg.Done()
 			phone := "010-6000000" + string(rune('0'+i))
-			_, err := svc.UpdateEnterprise(ctx, clerk, e.USCC.String(), 1, registry.EnterprisePatch{ContactPhone: &phone})
+			_, err := svc.UpdateEnterprise(ctx, clerk, e.USCC.String(), 1,
+				registry.EnterprisePatch{ContactPhone: &phone})
 			results <- err
 		}(i)
 	}

@@ -181,7 +181,8 @@ func TestWarning_SevereJumpRule(t *testing.T) {
 		assert.Equal(t, 3, j.Complainants)
 		assert.Equal(t, []string{"c1", "b1", "a1"}, j.Evidence, "newest first, other categories and days left out")
 		assert.Equal(t, SeverityHigh, j.severity())
-		assert.Equal(t, "近7日（11月14日至11月20日）有3位不同投诉人反映该企业停业跑路（共3件投诉），达到3人的预警线。", j.summary())
+		assert.Equal(t,
+			"近7日（11月14日至11月20日）有3位不同投诉人反映该企业停业跑路（共3件投诉），达到3人的预警线。", j.summary())
 	})
 }
 
@@ -245,7 +246,8 @@ func (e *warnEnv) warnImport(t *testing.T, name, category string, hoursAgo int, 
 	b.WriteString(warnCSVHeader)
 	at := warnNow.Add(-time.Duration(hoursAgo) * time.Hour).Format("2006-01-02 15:04")
 	for i, tk := range tickets {
-		fmt.Fprintf(&b, "%s,%s,投诉人%s,1380000%04d,%s,来电人反映该店问题，要求处理。,%s\n", tk, at, tk, i, name, category)
+		fmt.Fprintf(&b, "%s,%s,投诉人%s,1380000%04d,%s,来电人反映该店问题，要求处理。,%s\n", tk, at, tk, i,
+			name, category)
 	}
 	ctx := context.Background()
 	rd, err := sheet.Open(strings.NewReader(b.String()), "export.csv")
