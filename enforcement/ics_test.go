@@ -107,7 +107,8 @@ func TestInviteICS_Request(t *testing.T) {
 	require.NoError(t, err)
 	assert.True(t, end.Equal(iv.EndsAt), "DTEND %v, want %v", end, iv.EndsAt)
 
-	assert.Equal(t, "行政约谈：北京悦动力健身服务有限公司、北京小天鹅少儿英语培训学校有限公司、北京市朝阳区美美美容美发店",
+	assert.Equal(t,
+		"行政约谈：北京悦动力健身服务有限公司、北京小天鹅少儿英语培训学校有限公司、北京市朝阳区美美美容美发店",
 		text(t, ev.Props, ical.PropSummary))
 	assert.Equal(t, iv.Room, text(t, ev.Props, ical.PropLocation))
 	assert.Equal(t, strings.Join([]string{

@@ -41,7 +41,8 @@ func TestInspectionPDF(t *testing.T) {
 			{Kind: MeasureRectify, Deadline: &deadline, Note: "限期存足监管资金"},
 			{Kind: MeasureReferral, ReferredTo: "sports"},
 		},
-		Acknowledgement: &Acknowledgement{Name: "欧阳晓明", Role: "店长", At: time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)},
+		Acknowledgement: &Acknowledgement{Name: "欧阳晓明", Role: "店长",
+			At: time.Date(2026, 11, 20, 3, 0, 0, 0, time.UTC)},
 	}
 
 	raw, err := InspectionPDF(op, ins, ent, DefaultBureau)

@@ -19,7 +19,8 @@ func fullInspection() InspectionInput {
 			{Name: "李娜", Department: "commerce", BadgeNumber: "11010520002"},
 		},
 		Findings: []Finding{
-			{Category: FindingFundsNotDeposited, Description: "预收资金未按规定存入监管账户", Evidence: []string{"IMG_0001.jpg"}},
+			{Category: FindingFundsNotDeposited, Description: "预收资金未按规定存入监管账户",
+				Evidence: []string{"IMG_0001.jpg"}},
 			{Category: FindingCardOverLimit, Description: "发售不记名卡面额 2,000 元"},
 		},
 		Measures: []Measure{

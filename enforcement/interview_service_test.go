@@ -61,7 +61,8 @@ func TestService_InterviewStateMachine(t *testing.T) {
 		RectificationInput{Deadline: at(t, "2026-10-20", "17:00")})
 	requireKind(t, errs.Invalid, err) // no commitments
 	iv, err = f.svc.RequireRectification(ctx, clerk, iv.ID, 3, RectificationInput{
-		Commitments: []string{"十个工作日内退还已投诉会员预付款", "公示退费流程"}, Deadline: at(t, "2026-10-20", "17:00")})
+		Commitments: []string{"十个工作日内退还已投诉会员预付款", "公示退费流程"}, Deadline: at(t,
+			"2026-10-20", "17:00")})
 	require.NoError(t, err)
 	assert.Equal(t, StateRectificationDue, iv.State)
 

@@ -73,7 +73,8 @@ func (f *fixture) enterprises(t testing.TB, n int) []registry.USCC {
 	for i := range codes {
 		codes[i] = uscc(t, i)
 		docs[i] = registry.Enterprise{USCC: codes[i], Name: fmt.Sprintf("测试健身%03d有限公司", i), Aliases: []string{},
-			District: "110105", Street: "望京街道", Industry: registry.IndustryFitness, Status: registry.StatusOperating,
+			District: "110105", Street: "望京街道", Industry: registry.IndustryFitness,
+			Status: registry.StatusOperating,
 			Stores: []registry.Shop{}, Version: 1, CreatedAt: f.now, UpdatedAt: f.now}
 	}
 	_, err := f.db.Collection(registry.EnterprisesCollection).InsertMany(context.Background(), docs)
@@ -180,8 +181,10 @@ func TestService_ScheduleInterview_Refused(t *testing.T) {
 		{"longer than a day", func(in *InterviewInput) {
 			in.DurationMinutes = 24 * 60
 		}, "duration_minutes", "at most 480"},
-		{"on a holiday", func(in *InterviewInput) { in.StartsAt = at(t, "2026-09-25", "10:00") }, "starts_at", "中秋节"},
-		{"on a weekend", func(in *InterviewInput) { in.StartsAt = at(t, "2026-10-17", "10:00") }, "starts_at", "星期六"},
+		{"on a holiday", func(in *InterviewInput) { in.StartsAt = at(t, "2026-09-25", "10:00") },
+			"starts_at", "中秋节"},
+		{"on a weekend", func(in *InterviewInput) { in.StartsAt = at(t, "2026-10-17", "10:00") },
+			"starts_at", "星期六"},
 		{"before hours", func(in *InterviewInput) {
 			in.StartsAt = at(t, "2026-09-22", "08:30")
 		}, "starts_at", "working hours"},

@@ -41,7 +41,8 @@ var testOfficials = []Official{
 	{ID: "off-wang", Name: "王芳", Department: "market", Title: "科长", Email: "wangfang@scjgj.example.gov.cn",
 		Active: true},
 	{ID: "off-li", Name: "李明", Department: "commerce", Title: "副科长", Active: true},
-	{ID: "off-zhao", Name: "赵强", Department: "sports", Title: "科员", Email: "zhaoqiang@example.gov.cn", Active: true},
+	{ID: "off-zhao", Name: "赵强", Department: "sports", Title: "科员", Email: "zhaoqiang@example.gov.cn",
+		Active: true},
 }
 
 // longReason is a reason of several lines, with numbers, money and Latin letters.
@@ -117,7 +118,8 @@ func wantCollectiveNotice(e registry.Enterprise) []string {
 		"住所：" + e.RegisteredAddress,
 		"本局决定对你单位等3家经营者进行集体行政约谈。现将有关事项通知如下：",
 		"一、约谈事由", longReason,
-		"二、约谈依据", "《北京市单用途预付卡管理条例》第十二条、第十八条；《单用途商业预付卡管理办法（试行）》第二十二条",
+		"二、约谈依据",
+		"《北京市单用途预付卡管理条例》第十二条、第十八条；《单用途商业预付卡管理办法（试行）》第二十二条",
 		"三、约谈时间和地点",
 		"时间：2026年9月28日（星期一）09:00—10:00",
 		"地点：北京市朝阳区霄云路霄云里3号 第二会议室（305）",
@@ -232,8 +234,10 @@ func TestNoticeTimeText(t *testing.T) {
 		want       string
 	}{
 		{"same day", at(9, 28, 1, 0), at(9, 28, 2, 0), "2026年9月28日（星期一）09:00—10:00"},
-		{"UTC evening is the next day in Shanghai", at(9, 27, 23, 30), at(9, 28, 0, 30), "2026年9月28日（星期一）07:30—08:30"},
-		{"ends the next day", at(12, 31, 14, 0), at(12, 31, 17, 0), "2026年12月31日（星期四）22:00—2027年1月1日（星期五）01:00"},
+		{"UTC evening is the next day in Shanghai", at(9, 27, 23, 30), at(9, 28, 0, 30),
+			"2026年9月28日（星期一）07:30—08:30"},
+		{"ends the next day", at(12, 31, 14, 0), at(12, 31, 17, 0),
+			"2026年12月31日（星期四）22:00—2027年1月1日（星期五）01:00"},
 		{"no end", at(10, 4, 6, 5), time.Time{}, "2026年10月4日（星期日）14:05"},
 	}
 	for _, tt := range tests {
