@@ -42,7 +42,8 @@ func agreementDoc() AgreementDoc {
 		Facts:  agreementFacts,
 		Points: []string{"未消费余额应否退还及退还金额", "私人教练课程剩余课时费用的计算方法"},
 		Terms: []Term{
-			{Payer: "enterprise", Payee: "张晓燕", AmountFen: 1234567, DueOn: "2026-10-15", Method: "银行转账至申请人尾号5678的账户"},
+			{Payer: "enterprise", Payee: "张晓燕", AmountFen: 1234567, DueOn: "2026-10-15",
+				Method: "银行转账至申请人尾号5678的账户"},
 			{Payer: "enterprise", Payee: "欧阳明", AmountFen: 658436, DueOn: "2026-10-31", Method: "微信转账"},
 		},
 		OverClaimReason: "被申请人自愿对停业期间给申请人造成的不便给予补偿。",
@@ -66,7 +67,8 @@ var wantAgreement = []string{
 	"三、争议事项", "1. 未消费余额应否退还及退还金额", "2. 私人教练课程剩余课时费用的计算方法",
 	"四、调解协议内容",
 	"经北京市朝阳区消费者协会调解委员会调解员李青主持调解，双方当事人在平等、自愿的基础上达成如下协议：",
-	"1. 北京悦动力健身服务有限公司于2026年10月15日前向张晓燕支付12,345.67元，支付方式：银行转账至申请人尾号5678的账户。",
+	"1. 北京悦动力健身服务有限公司于2026年10月15日前向张晓燕支付12,345.67元，支付方式：" +
+		"银行转账至申请人尾号5678的账户。",
 	"2. 北京悦动力健身服务有限公司于2026年10月31日前向欧阳明支付6,584.36元，支付方式：微信转账。",
 	"以上款项合计18,930.03元。",
 	"双方当事人就本纠纷再无其他争议。",
@@ -74,10 +76,12 @@ var wantAgreement = []string{
 	"五、协议效力",
 	"本协议是双方当事人在调解员主持下平等协商、自愿达成的，是双方当事人的真实意思表示，" +
 		"内容不违背法律、法规和国家政策（《中华人民共和国人民调解法》第三条、第二十八条）。",
-	"本协议自各方当事人签名、盖章或者按指印，调解员签名并加盖调解组织印章之日起生效（《中华人民共和国人民调解法》第二十九条）。",
+	"本协议自各方当事人签名、盖章或者按指印，" +
+		"调解员签名并加盖调解组织印章之日起生效（《中华人民共和国人民调解法》第二十九条）。",
 	"本协议具有法律约束力，当事人应当按照约定履行；当事人之间就协议的履行或者内容发生争议的，" +
 		"一方当事人可以向人民法院提起诉讼（《中华人民共和国人民调解法》第三十一条、第三十二条）。",
-	"双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认（《中华人民共和国人民调解法》第三十三条）。",
+	"双方当事人认为有必要的，" +
+		"可以自本协议生效之日起三十日内共同向人民法院申请司法确认（《中华人民共和国人民调解法》第三十三条）。",
 	"本协议一式4份，各方当事人和调解组织各执一份。",
 	"申请人：张晓燕（签名或按指印）：________________",
 	"申请人：欧阳明（签名或按指印）：________________",
@@ -143,7 +147,8 @@ func TestAgreementPDF_PeoplesMediationOneConsumer(t *testing.T) {
 	}
 	require.True(t, strings.HasPrefix(got, pdftest.Squash(strings.Join(want, ""))), "got %q", got)
 	assert.Contains(t, got, pdftest.Squash("本协议一式3份"))
-	assert.True(t, strings.HasSuffix(got, pdftest.Squash("调解组织：望京街道人民调解委员会（印章）日期：2026年10月8日")))
+	assert.True(t,
+		strings.HasSuffix(got, pdftest.Squash("调解组织：望京街道人民调解委员会（印章）日期：2026年10月8日")))
 }
 
 func TestAgreementPDF_Invalid(t *testing.T) {
@@ -161,7 +166,8 @@ func TestTerminationPDF(t *testing.T) {
 		CaseID: a.CaseID, Number: "朝消调终〔2026〕第0003号", BodyName: a.BodyName, BodyKind: a.BodyKind,
 		MediatorName: a.MediatorName, Consumers: a.Consumers, Enterprise: a.Enterprise,
 		Facts: agreementFacts, Points: a.Points,
-		Reason:  "被申请人坚持只同意以延长会员期限代替退款，申请人要求退还未消费余额12,345.67元，双方分歧较大，经三次调解仍未能达成一致。",
+		Reason: "被申请人坚持只同意以延长会员期限代替退款，申请人要求退还未消费余额12,345.67元，双方分歧较大，" +
+			"经三次调解仍未能达成一致。",
 		EndedAt: time.Date(2026, 11, 20, 2, 0, 0, 0, time.UTC),
 	}
 	out, err := TerminationPDF(d)

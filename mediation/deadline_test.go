@@ -45,7 +45,8 @@ func TestService_MediationClock(t *testing.T) {
 	require.NoError(t, err)
 	med := deadlineOf(t, c, DeadlineMediation)
 	assert.Equal(t, "2026-11-23", med.Due)
-	assert.Equal(t, "调解期限：受理后45个工作日内，检测、鉴定期间不计入（《市场监督管理投诉举报处理暂行办法》）", med.Rule)
+	assert.Equal(t,
+		"调解期限：受理后45个工作日内，检测、鉴定期间不计入（《市场监督管理投诉举报处理暂行办法》）", med.Rule)
 	// Sept 16–18, 20 (adjusted), 21–24, 28–30: 11; Oct 8, 9, 10 (adjusted): 14; Oct 12–30: 29;
 	// Nov 2–20: 44; Nov 23: 45.
 	cal := workday.Default()

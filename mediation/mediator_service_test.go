@@ -78,7 +78,8 @@ func TestService_CreateBody(t *testing.T) {
 	f := newBodiesFixture(t)
 	ctx := context.Background()
 
-	b, err := f.svc.CreateBody(ctx, mediationAdmin, BodyInput{Name: " 朝阳区消费者协会调解委员会 ", Kind: BodyConsumerAssociation})
+	b, err := f.svc.CreateBody(ctx, mediationAdmin,
+		BodyInput{Name: " 朝阳区消费者协会调解委员会 ", Kind: BodyConsumerAssociation})
 	require.NoError(t, err)
 	assert.Regexp(t, `^MB-[0-9a-f]{8}$`, b.ID)
 	assert.Equal(t, "朝阳区消费者协会调解委员会", b.Name)
@@ -104,7 +105,8 @@ func TestService_CreateBody(t *testing.T) {
 func TestService_RegisterMediator(t *testing.T) {
 	f := newBodiesFixture(t)
 	ctx := context.Background()
-	b, err := f.svc.CreateBody(ctx, mediationAdmin, BodyInput{Name: "朝阳区消费者协会调解委员会", Kind: BodyConsumerAssociation})
+	b, err := f.svc.CreateBody(ctx, mediationAdmin,
+		BodyInput{Name: "朝阳区消费者协会调解委员会", Kind: BodyConsumerAssociation})
 	require.NoError(t, err)
 
 	m, err := f.svc.RegisterMediator(ctx, mediationAdmin, MediatorInput{
@@ -123,7 +125,8 @@ func TestService_RegisterMediator(t *testing.T) {
 	assert.Equal(t, m.Name, got.Name)
 
 	t.Run("already on file", func(t *testing.T) {
-		_, err := f.svc.RegisterMediator(ctx, mediationAdmin, MediatorInput{Username: "liqing", Name: "李青", Body: b.ID})
+		_, err := f.svc.RegisterMediator(ctx, mediationAdmin,
+			MediatorInput{Username: "liqing", Name: "李青", Body: b.ID})
 		requireMediationKind(t, errs.Conflict, err)
 	})
 	t.Run("every field wrong", func(t *testing.T) {
@@ -175,7 +178,8 @@ func TestService_RecordConflictAndDeactivate(t *testing.T) {
 	_, err = f.svc.RecordConflict(ctx, mediationAdmin, "liqing", 2, code, "曾任该公司法律顾问")
 	requireMediationKind(t, errs.Stale, err)
 
-	m, err := f.svc.RecordConflict(ctx, mediationAdmin, "liqing", 1, registry.USCC(string(code)), " 曾任该公司法律顾问 ")
+	m, err := f.svc.RecordConflict(ctx, mediationAdmin, "liqing", 1, registry.USCC(string(code)),
+		" 曾任该公司法律顾问 ")
 	require.NoError(t, err)
 	assert.Equal(t, int64(2), m.Version)
 	assert.True(t, m.HasConflict(code))

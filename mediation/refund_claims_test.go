@@ -31,7 +31,8 @@ func TestService_AgreedRefunds(t *testing.T) {
 	// Another enterprise's agreement is not this one's debt.
 	other := f.inMediation(t, codes[1])
 	_, err = f.svc.RecordAgreement(ctx, wang, other.ID, other.Version, AgreementInput{
-		Points: []string{"退费"}, Terms: []Term{{Payer: "enterprise", Payee: "consumer", AmountFen: 1, DueOn: "2026-09-24", Method: "转账"}}})
+		Points: []string{"退费"}, Terms: []Term{{Payer: "enterprise", Payee: "consumer", AmountFen: 1,
+			DueOn: "2026-09-24", Method: "转账"}}})
 	require.NoError(t, err)
 
 	got, err := f.svc.AgreedRefunds(ctx, codes[0])

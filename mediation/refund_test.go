@@ -51,10 +51,12 @@ func TestComputeRefund(t *testing.T) {
 		{
 			name: "discount card, exact conversion",
 			// 125,000 × 400,000 ÷ 500,000 = 100,000 fen used; 400,000 − 100,000 = 300,000.
-			card:   Card{Kind: CardNamed, FaceValueFen: 500000, PaidFen: 400000, UsedFen: 125000, BoughtOn: "2026-03-01"},
+			card: Card{Kind: CardNamed, FaceValueFen: 500000, PaidFen: 400000, UsedFen: 125000,
+				BoughtOn: "2026-03-01"},
 			method: RefundStoredValue, dueFen: 300000,
 			steps: []Step{
-				{"已消费金额按实付比例折算", "已消费面值 × 实付金额 ÷ 面值 = 1,250.00 × 4,000.00 ÷ 5,000.00 = 1,000.00 元", 100000},
+				{"已消费金额按实付比例折算",
+					"已消费面值 × 实付金额 ÷ 面值 = 1,250.00 × 4,000.00 ÷ 5,000.00 = 1,000.00 元", 100000},
 				{"应退金额", "实付金额 − 折算后已消费金额 = 4,000.00 − 1,000.00 = 3,000.00 元", 300000},
 			},
 		},
@@ -74,7 +76,8 @@ func TestComputeRefund(t *testing.T) {
 			card:   Card{Kind: CardNamed, FaceValueFen: 300000, PaidFen: 200000, UsedFen: 300000, BoughtOn: "2026-03-01"},
 			method: RefundStoredValue, dueFen: 0,
 			steps: []Step{
-				{"已消费金额按实付比例折算", "已消费面值 × 实付金额 ÷ 面值 = 3,000.00 × 2,000.00 ÷ 3,000.00 = 2,000.00 元", 200000},
+				{"已消费金额按实付比例折算",
+					"已消费面值 × 实付金额 ÷ 面值 = 3,000.00 × 2,000.00 ÷ 3,000.00 = 2,000.00 元", 200000},
 				{"应退金额", "实付金额 − 折算后已消费金额 = 2,000.00 − 2,000.00 = 0.00 元", 0},
 			},
 		},

@@ -37,7 +37,8 @@ func finishedCase(t *testing.T, id, body string, state State, accepted, end stri
 func TestService_BodyStats(t *testing.T) {
 	f := newBodiesFixture(t)
 	ctx := context.Background()
-	assoc, err := f.svc.CreateBody(ctx, mediationAdmin, BodyInput{Name: "朝阳区消费者协会调解委员会", Kind: BodyConsumerAssociation})
+	assoc, err := f.svc.CreateBody(ctx, mediationAdmin,
+		BodyInput{Name: "朝阳区消费者协会调解委员会", Kind: BodyConsumerAssociation})
 	require.NoError(t, err)
 	peoples, err := f.svc.CreateBody(ctx, mediationAdmin, BodyInput{Name: "望京街道人民调解委员会", Kind: BodyPeoples})
 	require.NoError(t, err)
@@ -91,7 +92,8 @@ func TestService_BodyStats(t *testing.T) {
 	assert.Equal(t, want, got)
 
 	bars := AgreementRateBars(got)
-	assert.Equal(t, chart.HBar{Label: "朝阳区消费者协会调解委员会", Value: 0.5, Note: "调解成功 2 / 4（50.0%）"}, bars[2])
+	assert.Equal(t,
+		chart.HBar{Label: "朝阳区消费者协会调解委员会", Value: 0.5, Note: "调解成功 2 / 4（50.0%）"}, bars[2])
 	assert.Equal(t, []chart.Point{{Label: "健身行业调解委员会", Value: 0}, {Label: "望京街道人民调解委员会", Value: 2},
 		{Label: "朝阳区消费者协会调解委员会", Value: 5}, {Label: "MB-gone", Value: 1}}, CaseCountPoints(got))
 	assert.Contains(t, string(chart.HBars("调解成功率", bars, 1)), "2 / 4（50.0%）")

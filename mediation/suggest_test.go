@@ -37,7 +37,8 @@ func assignedCase(id, body, mediator string, state State) Case {
 func TestService_SuggestMediators(t *testing.T) {
 	f := newBodiesFixture(t)
 	ctx := context.Background()
-	b, err := f.svc.CreateBody(ctx, mediationAdmin, BodyInput{Name: "朝阳区消费者协会调解委员会", Kind: BodyConsumerAssociation})
+	b, err := f.svc.CreateBody(ctx, mediationAdmin,
+		BodyInput{Name: "朝阳区消费者协会调解委员会", Kind: BodyConsumerAssociation})
 	require.NoError(t, err)
 	enterprise := testUSCC(t, 1)
 
