@@ -56,7 +56,8 @@ func TestService_OpenAccount(t *testing.T) {
 		for tier, want := range map[Tier]int{TierScale: 20, TierGroup: 30, TierBrand: 40, TierBeijing: 40} {
 			in := accountInput(codes[1])
 			in.Tier = tier
-			in.AccountNumber = "110000000" + map[Tier]string{TierScale: "1", TierGroup: "2", TierBrand: "3", TierBeijing: "4"}[tier]
+			in.AccountNumber = "110000000" + map[Tier]string{TierScale: "1", TierGroup: "2", TierBrand: "3",
+				TierBeijing: "4"}[tier]
 			got, err := f.svc.OpenAccount(ctx, officer, in)
 			require.NoError(t, err)
 			assert.Equal(t, want, got.RequiredSharePercent, tier)
@@ -117,7 +118,8 @@ func TestService_OpenAccountRefused(t *testing.T) {
 		{"no bank", func(in *FundAccountInput) { in.Bank = " " }, "bank"},
 		{"letters in number", func(in *FundAccountInput) { in.AccountNumber = "6222ABCD1234" }, "account_number"},
 		{"number too short", func(in *FundAccountInput) { in.AccountNumber = "1234567" }, "account_number"},
-		{"number too long", func(in *FundAccountInput) { in.AccountNumber = "123456789012345678901234567890123" }, "account_number"},
+		{"number too long", func(in *FundAccountInput) { in.AccountNumber = "123456789012345678901234567890123" },
+			"account_number"},
 		{"bad date", func(in *FundAccountInput) { in.AgreementDate = "2026/09/01" }, "agreement_date"},
 		{"future date", func(in *FundAccountInput) { in.AgreementDate = "2026-09-22" }, "agreement_date"},
 		{"unknown tier", func(in *FundAccountInput) { in.Tier = "national" }, "tier"},

@@ -93,7 +93,8 @@ func TestService_NoDepositAlert(t *testing.T) {
 	ctx := context.Background()
 	a := f.account(t)
 	f.now = at(t, "2026-10-30", "09:00")
-	f.postAt(t, a.ID, "d0", EntryInput{Type: EntryDeposit, AmountFen: 5_000_000, OccurredAt: at(t, "2026-09-30", "10:00")})
+	f.postAt(t, a.ID, "d0",
+		EntryInput{Type: EntryDeposit, AmountFen: 5_000_000, OccurredAt: at(t, "2026-09-30", "10:00")})
 	f.postAt(t, a.ID, "s1", EntryInput{Type: EntrySale, AmountFen: 1_000_000, OccurredAt: at(t, "2026-10-01", "10:00")})
 	f.postAt(t, a.ID, "s2", EntryInput{Type: EntrySale, AmountFen: 2_000_000, OccurredAt: at(t, "2026-10-20", "10:00")})
 
@@ -160,7 +161,8 @@ func TestService_ReleaseBeforeClosureAlert(t *testing.T) {
 // closeEnterprise marks the enterprise closed, its record last changed at when.
 func closeEnterprise(t *testing.T, f *fixture, code registry.USCC, when time.Time) {
 	t.Helper()
-	_, err := f.db.Collection(registry.EnterprisesCollection).UpdateOne(context.Background(), bson.M{"_id": string(code)},
+	_, err := f.db.Collection(registry.EnterprisesCollection).UpdateOne(context.Background(),
+		bson.M{"_id": string(code)},
 		bson.M{"$set": bson.M{"status": string(registry.StatusClosed), "updated_at": when.UTC()}})
 	require.NoError(t, err)
 }

@@ -114,22 +114,28 @@ func TestService_PostEntryRefused(t *testing.T) {
 		field string // for Invalid
 		text  string // part of the message
 	}{
-		{name: "negative amount", in: EntryInput{Type: EntryDeposit, AmountFen: -1}, kind: errs.Invalid, field: "amount_fen"},
+		{name: "negative amount", in: EntryInput{Type: EntryDeposit, AmountFen: -1}, kind: errs.Invalid,
+			field: "amount_fen"},
 		{name: "zero amount", in: EntryInput{Type: EntryDeposit}, kind: errs.Invalid, field: "amount_fen"},
-		{name: "over 10^13 fen", in: EntryInput{Type: EntrySale, AmountFen: MaxAmountFen + 1}, kind: errs.Invalid, field: "amount_fen"},
-		{name: "another currency", in: EntryInput{Type: EntryDeposit, AmountFen: 1, Currency: "USD"}, kind: errs.Invalid, field: "currency"},
+		{name: "over 10^13 fen", in: EntryInput{Type: EntrySale, AmountFen: MaxAmountFen + 1}, kind: errs.Invalid,
+			field: "amount_fen"},
+		{name: "another currency", in: EntryInput{Type: EntryDeposit, AmountFen: 1, Currency: "USD"},
+			kind: errs.Invalid, field: "currency"},
 		{name: "unknown type", in: EntryInput{Type: "withdrawal", AmountFen: 1}, kind: errs.Invalid, field: "type"},
 		{name: "in the future", in: EntryInput{Type: EntryDeposit, AmountFen: 1, OccurredAt: f.now.Add(time.Minute)},
 			kind: errs.Invalid, field: "occurred_at"},
-		{name: "no key", key: "-", in: EntryInput{Type: EntryDeposit, AmountFen: 1}, kind: errs.Invalid, field: "idempotency_key"},
+		{name: "no key", key: "-", in: EntryInput{Type: EntryDeposit, AmountFen: 1}, kind: errs.Invalid,
+			field: "idempotency_key"},
 		{name: "key too long", key: strings.Repeat("k", 101), in: EntryInput{Type: EntryDeposit, AmountFen: 1},
 			kind: errs.Invalid, field: "idempotency_key"},
-		{name: "key not ASCII", key: "键", in: EntryInput{Type: EntryDeposit, AmountFen: 1}, kind: errs.Invalid, field: "idempotency_key"},
+		{name: "key not ASCII", key: "键", in: EntryInput{Type: EntryDeposit, AmountFen: 1}, kind: errs.Invalid,
+			field: "idempotency_key"},
 		{name: "key with a control character", key: "a\nb", in: EntryInput{Type: EntryDeposit, AmountFen: 1},
 			kind: errs.Invalid, field: "idempotency_key"},
 		{name: "corrects on a deposit", in: EntryInput{Type: EntryDeposit, AmountFen: 1, Corrects: fix.ID},
 			kind: errs.Invalid, field: "corrects"},
-		{name: "correction without corrects", in: EntryInput{Type: EntryCorrection}, kind: errs.Invalid, field: "corrects"},
+		{name: "correction without corrects", in: EntryInput{Type: EntryCorrection}, kind: errs.Invalid,
+			field: "corrects"},
 		{name: "correction of a missing entry", in: EntryInput{Type: EntryCorrection, Corrects: a.ID + ":nothing"},
 			kind: errs.Invalid, field: "corrects"},
 		{name: "correction of a correction", in: EntryInput{Type: EntryCorrection, Corrects: fixed.ID},
@@ -142,7 +148,8 @@ func TestService_PostEntryRefused(t *testing.T) {
 			text: "超过存管余额 4,900.00 元"},
 		{name: "release larger than held", in: EntryInput{Type: EntryRelease, AmountFen: 600_000}, kind: errs.Conflict,
 			text: "超过存管余额"},
-		{name: "release below the requirement", in: EntryInput{Type: EntryRelease, AmountFen: 200_000}, kind: errs.Conflict,
+		{name: "release below the requirement", in: EntryInput{Type: EntryRelease, AmountFen: 200_000},
+			kind: errs.Conflict,
 			text: "held 4,900.00 yuan, release 2,000.00, held after 2,900.00, required 3,160.00"},
 		{name: "correction taking outstanding below zero", in: EntryInput{Type: EntryCorrection, Corrects: a.ID + ":sale"},
 			kind: errs.Conflict, text: "未兑付预收余额将为负数"},
@@ -230,7 +237,8 @@ func TestService_Correction(t *testing.T) {
 
 	f.post(t, a.ID, "dep-right", EntryDeposit, 9_000)
 	rel := f.post(t, a.ID, "rel", EntryRelease, 1_000)
-	_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "fix-rel", EntryInput{Type: EntryCorrection, Corrects: rel.ID, AmountFen: 1_000})
+	_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "fix-rel",
+		EntryInput{Type: EntryCorrection, Corrects: rel.ID, AmountFen: 1_000})
 	require.NoError(t, err)
 
 	got := f.get(t, a.ID)

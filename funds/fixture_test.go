@@ -78,7 +78,8 @@ func (f *fixture) enterprises(t testing.TB, n int) []registry.USCC {
 	for i := range codes {
 		codes[i] = uscc(t, f.made+i)
 		docs[i] = registry.Enterprise{USCC: codes[i], Name: fmt.Sprintf("测试健身%03d有限公司", i), Aliases: []string{},
-			District: "110105", Street: "望京街道", Industry: registry.IndustryFitness, Status: registry.StatusOperating,
+			District: "110105", Street: "望京街道", Industry: registry.IndustryFitness,
+			Status: registry.StatusOperating,
 			Stores: []registry.Shop{}, Version: 1, CreatedAt: f.now, UpdatedAt: f.now}
 	}
 	_, err := f.db.Collection(registry.EnterprisesCollection).InsertMany(context.Background(), docs)

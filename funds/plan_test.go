@@ -25,11 +25,16 @@ var (
 // remainder rule's tie-break shows.
 func planClaims() []RefundClaim {
 	return []RefundClaim{
-		{ID: "C-01", ConsumerName: "张晓燕", ConsumerPhone: "13812345678", ClaimFen: 300_000, VerifiedFen: 300_000, Source: ClaimFromComplaint},
-		{ID: "C-02", ConsumerName: "欧阳娜娜", ConsumerPhone: "13987654321", ClaimFen: 250_000, VerifiedFen: 300_000, Source: ClaimFromMediation},
-		{ID: "C-03", ConsumerName: "李建国", ConsumerPhone: "15611112222", ClaimFen: 700_000, VerifiedFen: 700_000, Source: ClaimFromImport},
-		{ID: "C-04", ConsumerName: "王芳", ConsumerPhone: "13700001111", ClaimFen: 500_000, VerifiedFen: 500_000, Source: ClaimFromComplaint},
-		{ID: "C-05", ConsumerName: "赵磊", ConsumerPhone: "18622223333", ClaimFen: 200_000, VerifiedFen: 200_000, Source: ClaimFromImport},
+		{ID: "C-01", ConsumerName: "张晓燕", ConsumerPhone: "13812345678", ClaimFen: 300_000, VerifiedFen: 300_000,
+			Source: ClaimFromComplaint},
+		{ID: "C-02", ConsumerName: "欧阳娜娜", ConsumerPhone: "13987654321", ClaimFen: 250_000, VerifiedFen: 300_000,
+			Source: ClaimFromMediation},
+		{ID: "C-03", ConsumerName: "李建国", ConsumerPhone: "15611112222", ClaimFen: 700_000, VerifiedFen: 700_000,
+			Source: ClaimFromImport},
+		{ID: "C-04", ConsumerName: "王芳", ConsumerPhone: "13700001111", ClaimFen: 500_000, VerifiedFen: 500_000,
+			Source: ClaimFromComplaint},
+		{ID: "C-05", ConsumerName: "赵磊", ConsumerPhone: "18622223333", ClaimFen: 200_000, VerifiedFen: 200_000,
+			Source: ClaimFromImport},
 	}
 }
 
@@ -84,7 +89,8 @@ func TestService_RefundPlanStory(t *testing.T) {
 	ctx := context.Background()
 	a := f.goneAccount(t)
 
-	_, _, err := f.svc.PostEntry(ctx, officer, a.ID, "release-after-freeze", EntryInput{Type: EntryRelease, AmountFen: 100})
+	_, _, err := f.svc.PostEntry(ctx, officer, a.ID, "release-after-freeze",
+		EntryInput{Type: EntryRelease, AmountFen: 100})
 	requireKind(t, err, errs.Conflict)
 	assert.Contains(t, errs.MessageOf(err), "朝市监黑〔2026〕3号")
 
@@ -157,7 +163,8 @@ func TestService_RefundPlanStory(t *testing.T) {
 		assert.Equal(t, want[i].AccountFen, e.AmountFen)
 		assert.Equal(t, "退款 "+p.ID+" "+want[i].ClaimID, e.Reference)
 		assert.Equal(t, a.ID+":plan:"+p.ID+":"+want[i].ClaimID, e.ID)
-		assert.Equal(t, PlanPayment{ClaimID: e.PlanClaim, EntryID: e.ID, AmountFen: e.AmountFen, At: e.PostedAt}, p.Payments[i])
+		assert.Equal(t, PlanPayment{ClaimID: e.PlanClaim, EntryID: e.ID, AmountFen: e.AmountFen, At: e.PostedAt},
+			p.Payments[i])
 	}
 
 	// Paying again posts nothing; nor does a refund under the paid plan pass.
@@ -166,7 +173,8 @@ func TestService_RefundPlanStory(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, p.Version, again.Version)
 	assert.Equal(t, written, f.written(t, a.ID))
-	_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "one-more", EntryInput{Type: EntryRefund, AmountFen: 1, Plan: p.ID, PlanClaim: "C-01"})
+	_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "one-more",
+		EntryInput{Type: EntryRefund, AmountFen: 1, Plan: p.ID, PlanClaim: "C-01"})
 	requireKind(t, err, errs.Conflict)
 	assert.Contains(t, errs.MessageOf(err), "已全部支付")
 
@@ -212,12 +220,15 @@ func TestService_ProposePlanRefused(t *testing.T) {
 	}{
 		{"claim above verified", func(c []RefundClaim) []RefundClaim { c[2].ClaimFen = c[2].VerifiedFen + 1; return c },
 			"claims[2].claim_fen"},
-		{"nothing verified", func(c []RefundClaim) []RefundClaim { c[1].VerifiedFen = 0; return c }, "claims[1].verified_fen"},
+		{"nothing verified", func(c []RefundClaim) []RefundClaim { c[1].VerifiedFen = 0; return c },
+			"claims[1].verified_fen"},
 		{"repeated id", func(c []RefundClaim) []RefundClaim { c[4].ID = "C-01"; return c }, "claims[4].id"},
 		{"id unfit for a key", func(c []RefundClaim) []RefundClaim { c[0].ID = "C 01"; return c }, "claims[0].id"},
-		{"no consumer name", func(c []RefundClaim) []RefundClaim { c[3].ConsumerName = " "; return c }, "claims[3].consumer_name"},
+		{"no consumer name", func(c []RefundClaim) []RefundClaim { c[3].ConsumerName = " "; return c },
+			"claims[3].consumer_name"},
 		{"no claims", func([]RefundClaim) []RefundClaim { return nil }, "claims"},
-		{"too many claims", func([]RefundClaim) []RefundClaim { return make([]RefundClaim, MaxPlanClaims+1) }, "claims"},
+		{"too many claims",
+			func([]RefundClaim) []RefundClaim { return make([]RefundClaim, MaxPlanClaims+1) }, "claims"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -321,9 +332,11 @@ func TestService_PostEntryUnderPlan(t *testing.T) {
 	}{
 		{"no plan at all", "k1", refund(func(in *EntryInput) { in.Plan, in.PlanClaim = "", "" }), errs.Conflict, ""},
 		{"no such plan", key, refund(func(in *EntryInput) { in.Plan = "RP-none" }), errs.Invalid, "plan"},
-		{"another account's plan", PlanPaymentKey(q.ID, "C-03"), refund(func(in *EntryInput) { in.Plan = q.ID }), errs.Invalid, "plan"},
+		{"another account's plan", PlanPaymentKey(q.ID, "C-03"), refund(func(in *EntryInput) { in.Plan = q.ID }),
+			errs.Invalid, "plan"},
 		{"no claim named", key, refund(func(in *EntryInput) { in.PlanClaim = "" }), errs.Invalid, "plan_claim"},
-		{"claim not in the plan", PlanPaymentKey(p.ID, "C-99"), refund(func(in *EntryInput) { in.PlanClaim = "C-99" }), errs.Invalid, "plan_claim"},
+		{"claim not in the plan", PlanPaymentKey(p.ID, "C-99"), refund(func(in *EntryInput) { in.PlanClaim = "C-99" }),
+			errs.Invalid, "plan_claim"},
 		{"another key", "my-key", refund(func(*EntryInput) {}), errs.Invalid, "idempotency_key"},
 		{"more than the part", key, refund(func(in *EntryInput) { in.AmountFen++ }), errs.Invalid, "amount_fen"},
 		{"less than the part", key, refund(func(in *EntryInput) { in.AmountFen-- }), errs.Invalid, "amount_fen"},
@@ -367,7 +380,8 @@ func TestService_PlanInFullAndCoverChargedOnce(t *testing.T) {
 	ctx := context.Background()
 	a := f.goneAccount(t) // 6,000.02 held, 4,000.01 insured
 
-	small := []RefundClaim{{ID: "S-1", ConsumerName: "孙丽", ClaimFen: 100_000, VerifiedFen: 100_000, Source: ClaimFromImport}}
+	small := []RefundClaim{{ID: "S-1", ConsumerName: "孙丽", ClaimFen: 100_000, VerifiedFen: 100_000,
+		Source: ClaimFromImport}}
 	p, err := f.svc.ProposePlan(ctx, officer, a.ID, PlanInput{Claims: small})
 	require.NoError(t, err)
 	assert.True(t, p.Allocation.Full)

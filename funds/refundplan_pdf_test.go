@@ -45,7 +45,8 @@ func planTestDoc() RefundPlanDoc {
 }
 
 // planTestHeaders are the columns of a pro-rata plan's table.
-var planTestHeaders = []string{"序号", "申请编号", "消费者", "联系电话", "来源", "核实金额（元）", "分配金额（元）", "其中尾差（元）"}
+var planTestHeaders = []string{"序号", "申请编号", "消费者", "联系电话", "来源", "核实金额（元）",
+	"分配金额（元）", "其中尾差（元）"}
 
 // fundsDocBody extracts a PDF's text and returns its body with white space removed: every
 // page must end with the footer (title, 第 N 页 / 共 M 页), which is cut off, and a table
@@ -241,7 +242,8 @@ func TestRefundPlanPDF_Refused(t *testing.T) {
 		{"approved before proposed", func(d *RefundPlanDoc) { d.ApprovedAt = d.ProposedAt.Add(-time.Hour) },
 			"approved_at", "早于"},
 		{"approval date without approver", func(d *RefundPlanDoc) { d.ApprovedBy = "" }, "approved_by", "没有审批人"},
-		{"claim above verified", func(d *RefundPlanDoc) { d.Claims[2].ClaimFen = 20_001 }, "claims[2].claim_fen", "R-003"},
+		{"claim above verified", func(d *RefundPlanDoc) { d.Claims[2].ClaimFen = 20_001 },
+			"claims[2].claim_fen", "R-003"},
 		{"no consumer name", func(d *RefundPlanDoc) { d.Claims[1].ConsumerName = " " },
 			"claims[1].consumer_name", "姓名"},
 		{"no funds", func(d *RefundPlanDoc) { d.HeldFen, d.InsuranceFen = 0, 0 }, "held_fen", "保险赔付之和须大于零"},

@@ -14,7 +14,8 @@ import (
 	"prepaidreg/internal/pdf/pdftest"
 )
 
-var stmtTestHeaders = []string{"日期", "类型", "业务参考号", "监管资金变动（元）", "监管资金余额（元）", "预收资金余额（元）"}
+var stmtTestHeaders = []string{"日期", "类型", "业务参考号", "监管资金变动（元）",
+	"监管资金余额（元）", "预收资金余额（元）"}
 
 // stmtTestLine is a line of the test statement with what its row must show.
 type stmtTestLine struct {
@@ -215,11 +216,13 @@ func TestStatementPDF_Refused(t *testing.T) {
 		field  string
 		says   string
 	}{
-		{"held does not follow", func(d *StatementDoc) { d.Lines[3].HeldAfterFen++ }, "lines[3].held_after_fen", "应为"},
+		{"held does not follow", func(d *StatementDoc) { d.Lines[3].HeldAfterFen++ },
+			"lines[3].held_after_fen", "应为"},
 		{"closing held does not follow", func(d *StatementDoc) { d.ClosingHeldFen-- }, "closing_held_fen", "67,302.85"},
 		{"closing outstanding does not follow", func(d *StatementDoc) { d.ClosingOutstandingFen = 0 },
 			"closing_outstanding_fen", "229,338.00"},
-		{"out of order", func(d *StatementDoc) { d.Lines[5].At = d.Lines[4].At.Add(-time.Minute) }, "lines[5].at", "早于上一笔"},
+		{"out of order", func(d *StatementDoc) { d.Lines[5].At = d.Lines[4].At.Add(-time.Minute) },
+			"lines[5].at", "早于上一笔"},
 		{"after the period", func(d *StatementDoc) { d.Lines[69].At = time.Date(2026, 10, 31, 16, 0, 0, 0, time.UTC) },
 			"lines[69].at", "不在对账期间内"},
 		{"before the period", func(d *StatementDoc) { d.Lines[0].At = time.Date(2026, 9, 30, 15, 59, 0, 0, time.UTC) },

@@ -26,7 +26,8 @@ func (f *fixture) postAt(t testing.TB, accountID, key string, in EntryInput) *En
 // The ICBC sample's ledger: everything but the interest of 21 March is booked.
 func icbcLedger(t *testing.T, f *fixture, accountID string) {
 	t.Helper()
-	f.postAt(t, accountID, "s0", EntryInput{Type: EntrySale, AmountFen: 25_000_000, OccurredAt: at(t, "2026-02-20", "10:00")})
+	f.postAt(t, accountID, "s0",
+		EntryInput{Type: EntrySale, AmountFen: 25_000_000, OccurredAt: at(t, "2026-02-20", "10:00")})
 	f.postAt(t, accountID, "d0", EntryInput{Type: EntryDeposit, AmountFen: 10_000_000, Reference: "DEP-OPEN",
 		OccurredAt: at(t, "2026-02-20", "11:00")})
 	f.postAt(t, accountID, "d1", EntryInput{Type: EntryDeposit, AmountFen: 1_200_000, Reference: "DEP-20260302-01",
@@ -79,7 +80,8 @@ func TestService_ImportStatement(t *testing.T) {
 	})
 
 	t.Run("a refused file writes nothing", func(t *testing.T) {
-		before := []int64{f.count(t, StatementsCollection), f.count(t, AlertsCollection), f.count(t, audit.RecordsCollection)}
+		before := []int64{f.count(t, StatementsCollection), f.count(t, AlertsCollection),
+			f.count(t, audit.RecordsCollection)}
 		for name, body := range map[string]string{
 			"binary.csv":    "\x00\x01\x02PK\x03\x04",
 			"no-header.csv": "a,b,c\n1,2,3\n",
@@ -90,7 +92,8 @@ func TestService_ImportStatement(t *testing.T) {
 		}
 		_, err := f.svc.ImportStatement(ctx, officer, "FA-none", bytes.NewReader(data), "x.csv")
 		requireKind(t, err, errs.NotFound)
-		after := []int64{f.count(t, StatementsCollection), f.count(t, AlertsCollection), f.count(t, audit.RecordsCollection)}
+		after := []int64{f.count(t, StatementsCollection), f.count(t, AlertsCollection),
+			f.count(t, audit.RecordsCollection)}
 		assert.Equal(t, before, after)
 	})
 
@@ -124,7 +127,8 @@ func TestService_StatementDocument(t *testing.T) {
 	a := f.account(t)
 	f.now = at(t, "2026-10-01", "09:00")
 	post := func(key string, typ EntryType, fen int64, ref, day, clock string) *Entry {
-		return f.postAt(t, a.ID, key, EntryInput{Type: typ, AmountFen: fen, Reference: ref, OccurredAt: at(t, day, clock)})
+		return f.postAt(t, a.ID, key,
+			EntryInput{Type: typ, AmountFen: fen, Reference: ref, OccurredAt: at(t, day, clock)})
 	}
 	post("s0", EntrySale, 10_000_000, "S-0820", "2026-08-20", "10:00")
 	post("d0", EntryDeposit, 5_000_000, "D-0820", "2026-08-20", "11:00")
@@ -136,7 +140,8 @@ func TestService_StatementDocument(t *testing.T) {
 		OccurredAt: at(t, "2026-09-25", "10:00")})
 	post("d2", EntryDeposit, 99_900, "D-1001", "2026-10-01", "00:30") // after the period
 
-	out, err := f.svc.StatementDocument(ctx, a.ID, at(t, "2026-09-01", "00:00"), at(t, "2026-09-30", "23:59"), "北京市朝阳区市场监督管理局")
+	out, err := f.svc.StatementDocument(ctx, a.ID, at(t, "2026-09-01", "00:00"), at(t, "2026-09-30", "23:59"),
+		"北京市朝阳区市场监督管理局")
 	require.NoError(t, err)
 	body, _ := fundsDocBody(t, out, "预付资金监管账户对账单　2026年9月1日至2026年9月30日", stmtTestHeaders)
 

@@ -33,8 +33,10 @@ func TestService_FundSupervisionStory(t *testing.T) {
 	// still outstanding.
 	_, _, err = f.svc.PostEntry(ctx, officer, a.ID, "release-1", EntryInput{Type: EntryRelease, AmountFen: 1_000_000})
 	requireKind(t, err, errs.Conflict)
-	assert.Contains(t, errs.MessageOf(err), "存管余额 25,000.00 元，本次划转 10,000.00 元，划转后 15,000.00 元，应存 16,000.00 元")
-	assert.Contains(t, errs.MessageOf(err), "held 25,000.00 yuan, release 10,000.00, held after 15,000.00, required 16,000.00")
+	assert.Contains(t, errs.MessageOf(err),
+		"存管余额 25,000.00 元，本次划转 10,000.00 元，划转后 15,000.00 元，应存 16,000.00 元")
+	assert.Contains(t, errs.MessageOf(err),
+		"held 25,000.00 yuan, release 10,000.00, held after 15,000.00, required 16,000.00")
 
 	// 8,000 yuan may go: 17,000 held against 16,800 required.
 	f.post(t, a.ID, "release-2", EntryRelease, 800_000)
