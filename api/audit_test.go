@@ -27,7 +27,8 @@ type auditListBody struct {
 func TestAudit_AdminPagesThroughTrail(t *testing.T) {
 	env := newTestEnv(t)
 	uscc := env.createEnterprise("MA01AUDT0", nil)
-	r := env.do(user.Regulator, "PATCH", "/api/v1/enterprises/"+uscc, map[string]any{"status": "closed"}, "If-Match", "1")
+	r := env.do(user.Regulator, "PATCH", "/api/v1/enterprises/"+uscc, map[string]any{"status": "closed"},
+		"If-Match", "1")
 	require.Equal(t, http.StatusOK, r.Status)
 
 	var all []string

@@ -47,7 +47,8 @@ func TestComplaint_CreateIsIdempotentByTicket(t *testing.T) {
 	env := newTestEnv(t)
 	uscc := env.createEnterprise("MA01CMPL0", nil)
 
-	r := env.do(user.Regulator, "POST", "/api/v1/complaints", complaintInput("2026112000001", "北京朝阳悦动健身有限公司"))
+	r := env.do(user.Regulator, "POST", "/api/v1/complaints",
+		complaintInput("2026112000001", "北京朝阳悦动健身有限公司"))
 	require.Equal(t, http.StatusCreated, r.Status, "body: %s", r.Body)
 	var first struct {
 		Created   bool          `json:"created"`
@@ -115,7 +116,8 @@ func TestComplaint_PrivacyAndFilters(t *testing.T) {
 	assert.Equal(t, "12345:T1", unlinked.Items[0].ID)
 
 	var byDate struct{ Items []complaintBody }
-	env.do(user.Regulator, "GET", "/api/v1/complaints?from=2026-11-20&to=2026-11-20&category=refund_refused&status=open",
+	env.do(user.Regulator, "GET",
+		"/api/v1/complaints?from=2026-11-20&to=2026-11-20&category=refund_refused&status=open",
 		nil).JSON(t, &byDate)
 	assert.Len(t, byDate.Items, 2, "02:30 UTC is 10:30 on the 20th in Shanghai")
 
@@ -132,7 +134,8 @@ func TestComplaint_LinkByHandAddsAlias(t *testing.T) {
 	r := env.do(user.Regulator, "POST", "/api/v1/complaints", complaintInput("L1", "悦动健身望京店"))
 	require.Equal(t, http.StatusCreated, r.Status)
 
-	r = env.do(user.Regulator, "POST", "/api/v1/complaints/12345:L1/link", map[string]any{"uscc": uscc, "add_alias": true})
+	r = env.do(user.Regulator, "POST", "/api/v1/complaints/12345:L1/link",
+		map[string]any{"uscc": uscc, "add_alias": true})
 	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
 	var linked complaintBody
 	r.JSON(t, &linked)
@@ -157,14 +160,16 @@ func TestComplaint_CorrectCategory(t *testing.T) {
 	uscc := env.createEnterprise("MA01CRCT0", nil)
 	env.do(user.Regulator, "POST", "/api/v1/complaints", complaintInput("C1", "北京朝阳悦动健身有限公司"))
 
-	r := env.do(user.Regulator, "PATCH", "/api/v1/complaints/12345:C1", map[string]any{"category": "transfer"}, "If-Match", `"1"`)
+	r := env.do(user.Regulator, "PATCH", "/api/v1/complaints/12345:C1", map[string]any{"category": "transfer"},
+		"If-Match", `"1"`)
 	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
 	var got complaintBody
 	r.JSON(t, &got)
 	assert.Equal(t, "transfer", got.Category)
 	assert.Equal(t, "corrected", got.CategorySource)
 
-	r = env.do(user.Regulator, "PATCH", "/api/v1/complaints/12345:C1", map[string]any{"category": "other"}, "If-Match", `"1"`)
+	r = env.do(user.Regulator, "PATCH", "/api/v1/complaints/12345:C1", map[string]any{"category": "other"},
+		"If-Match", `"1"`)
 	assert.Equal(t, http.StatusPreconditionFailed, r.Status)
 
 	var d struct {
@@ -314,7 +319,8 @@ func TestComplaint_ImportRefusesBadFiles(t *testing.T) {
 		content []byte
 		want    string
 	}{
-		{"renamed PDF", "工单.xlsx", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), "not a spreadsheet"},
+		{"renamed PDF", "工单.xlsx", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"),
+			"not a spreadsheet"},
 		{"empty file", "工单.csv", nil, "empty"},
 		{"missing columns", "工单.csv", []byte("工单编号,诉求人\nA1,张三\n"), "受理时间"},
 	}

@@ -321,7 +321,8 @@ func TestConsole_ImportRefusesBadFiles(t *testing.T) {
 		content []byte
 		want    string
 	}{
-		{"renamed PDF", "工单.xlsx", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"), "不是 xlsx 或 csv"},
+		{"renamed PDF", "工单.xlsx", []byte("%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"),
+			"不是 xlsx 或 csv"},
 		{"empty file", "工单.csv", nil, "文件为空"},
 		{"missing columns", "工单.csv", []byte("工单编号,诉求人\nA1,张三\n"), "缺少必需的列"},
 	}

@@ -264,11 +264,13 @@ func TestConsoleFunds_RefundPlan(t *testing.T) {
 		assert.NotContains(t, c1, "13800001234")
 		assert.Contains(t, string(page.Body), `id="act-approve"`)
 
-		r := w.env.page(t, w.officer, "POST", planPath+"/approve", url.Values{"csrf": {w.officer.csrf}, "version": {"1"}})
+		r := w.env.page(t, w.officer, "POST", planPath+"/approve",
+			url.Values{"csrf": {w.officer.csrf}, "version": {"1"}})
 		assert.Equal(t, http.StatusForbidden, r.Status, "a fund officer does not approve")
 		r = w.env.page(t, sup, "POST", planPath+"/approve", url.Values{"csrf": {sup.csrf}, "version": {"7"}})
 		assert.Equal(t, http.StatusPreconditionFailed, r.Status, "%s", r.Body)
-		r = w.env.page(t, sup, "POST", planPath+"/approve", url.Values{"csrf": {sup.csrf}, "version": {"1"}, "note": {"同意"}})
+		r = w.env.page(t, sup, "POST", planPath+"/approve",
+			url.Values{"csrf": {sup.csrf}, "version": {"1"}, "note": {"同意"}})
 		require.Equal(t, http.StatusSeeOther, r.Status, "%s", r.Body)
 		page = w.env.page(t, sup, "GET", r.Header.Get("Location"), nil)
 		body := html.UnescapeString(string(page.Body))

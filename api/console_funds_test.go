@@ -72,7 +72,8 @@ func (w *fundWorld) entryForm(t *testing.T, s session, id string, typed url.Valu
 // post sends the entry form as the fund officer and returns the answer.
 func (w *fundWorld) post(t *testing.T, id string, typed url.Values) response {
 	t.Helper()
-	return w.env.page(t, w.officer, "POST", "/console/funds/accounts/"+id+"/entries", w.entryForm(t, w.officer, id, typed))
+	return w.env.page(t, w.officer, "POST", "/console/funds/accounts/"+id+"/entries",
+		w.entryForm(t, w.officer, id, typed))
 }
 
 // mustPost posts an entry the service accepts.
@@ -261,7 +262,8 @@ func TestConsoleFunds_CoverAndFreeze(t *testing.T) {
 
 	t.Run("a cover counts towards the coverage", func(t *testing.T) {
 		r := w.act(t, w.officer, a.ID, "covers", url.Values{"kind": {"insurance"}, "insurer": {"中国人民财产保险"},
-			"policy_number": {"PICC-2026-001"}, "covered_yuan": {"3000"}, "valid_from": {"2026-01-01"}, "valid_to": {"2099-12-31"}})
+			"policy_number": {"PICC-2026-001"}, "covered_yuan": {"3000"}, "valid_from": {"2026-01-01"},
+			"valid_to": {"2099-12-31"}})
 		require.Equal(t, http.StatusSeeOther, r.Status, "%s", r.Body)
 		body := string(w.env.page(t, w.officer, "GET", path+"?done=cover", nil).Body)
 		assert.Contains(t, pagePart(t, body, `id="covers"`, "</section>"), "PICC-2026-001")
@@ -273,7 +275,8 @@ func TestConsoleFunds_CoverAndFreeze(t *testing.T) {
 
 	t.Run("a cover amount with three decimals is refused", func(t *testing.T) {
 		r := w.act(t, w.officer, a.ID, "covers", url.Values{"kind": {"bank_guarantee"}, "insurer": {"北京银行"},
-			"policy_number": {"BG-1"}, "covered_yuan": {"10.001"}, "valid_from": {"2026-01-01"}, "valid_to": {"2026-12-31"}})
+			"policy_number": {"BG-1"}, "covered_yuan": {"10.001"}, "valid_from": {"2026-01-01"},
+			"valid_to": {"2026-12-31"}})
 		require.Equal(t, http.StatusBadRequest, r.Status)
 		assert.Contains(t, fieldBlock(t, r.Body, "cover-covered_yuan"), "两位小数")
 	})

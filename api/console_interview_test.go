@@ -136,7 +136,8 @@ func TestConsole_ScheduleInterview(t *testing.T) {
 	iv := env.interviewNow(t, id)
 	assert.Equal(t, shanghaiTime(t, "2026-09-22 10:00").UTC(), iv.StartsAt)
 	assert.Equal(t, []enforcement.Department{"market", "sports"}, iv.Departments)
-	assert.Equal(t, []enforcement.Attendee{{Role: "legal_representative"}, {Role: "finance", Name: "李会计"}}, iv.Attendees)
+	assert.Equal(t, []enforcement.Attendee{{Role: "legal_representative"}, {Role: "finance", Name: "李会计"}},
+		iv.Attendees)
 	assert.Equal(t, []string{"营业执照副本", "预付卡销售台账"}, iv.Materials)
 
 	page := env.page(t, reg, "GET", r.Header.Get("Location"), nil)
@@ -204,7 +205,8 @@ func TestConsole_InterviewCalendar(t *testing.T) {
 		assert.Contains(t, c, "已安排")
 		assert.NotContains(t, string(r.Body), `data-iv="`+second.ID+`"`, "another week")
 		assert.Contains(t, pagePart(t, string(r.Body), `<th scope="col" data-day="2026-10-01"`, "</th>"), "国庆节")
-		assert.Contains(t, string(r.Body), `href="/console/interviews?by=room&amp;date=2026-09-21&amp;view=week"`, "previous week")
+		assert.Contains(t, string(r.Body), `href="/console/interviews?by=room&amp;date=2026-09-21&amp;view=week"`,
+			"previous week")
 	})
 
 	t.Run("week by official", func(t *testing.T) {
@@ -329,7 +331,8 @@ func TestConsole_InterviewActions(t *testing.T) {
 	page = env.page(t, reg, "GET", "/console/interviews/"+iv.ID, nil)
 	assert.Contains(t, pagePart(t, string(page.Body), `id="iv-state"`, "</span>"), "已整改")
 	history := pagePart(t, string(page.Body), `id="history"`, "</section>")
-	for _, want := range []string{"已安排", "已通知", "现场送达", "已约谈", "整改中", "已整改", "已全部退费", "regulator1"} {
+	for _, want := range []string{"已安排", "已通知", "现场送达", "已约谈", "整改中", "已整改", "已全部退费",
+		"regulator1"} {
 		assert.Contains(t, history, want)
 	}
 	assert.Contains(t, string(page.Body), "本次约谈已办结")
@@ -363,12 +366,14 @@ func TestConsole_InterviewActions(t *testing.T) {
 
 		moved := url.Values{"date": {"2026-10-01"}, "start": {"09:00"}, "duration": {"60"}, "room": {"第二约谈室"},
 			"officials": {wang}, "version": {"1"}}
-		r := env.submit(t, reg, "/console/interviews/"+other.ID+"/reschedule", "/console/interviews/"+other.ID+"/reschedule", moved)
+		r := env.submit(t, reg, "/console/interviews/"+other.ID+"/reschedule",
+			"/console/interviews/"+other.ID+"/reschedule", moved)
 		require.Equal(t, http.StatusBadRequest, r.Status, "a holiday: %s", r.Body)
 		assert.Contains(t, fieldBlock(t, r.Body, "when"), "国庆节")
 
 		moved.Set("date", "2026-10-10")
-		r = env.submit(t, reg, "/console/interviews/"+other.ID+"/reschedule", "/console/interviews/"+other.ID+"/reschedule", moved)
+		r = env.submit(t, reg, "/console/interviews/"+other.ID+"/reschedule",
+			"/console/interviews/"+other.ID+"/reschedule", moved)
 		require.Equal(t, http.StatusSeeOther, r.Status, "body: %s", r.Body)
 		got := env.interviewNow(t, other.ID)
 		assert.Equal(t, shanghaiTime(t, "2026-10-10 09:00").UTC(), got.StartsAt, "a working Saturday")

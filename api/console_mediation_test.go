@@ -240,7 +240,8 @@ func TestConsoleMediation_ActionsToAgreement(t *testing.T) {
 	assert.Contains(t, pagePart(t, body, `id="session-1"`, "</article>"), "600.50 元")
 	assert.Contains(t, body, "700.00 元")
 
-	w.mustAct(t, med, c.ID, "performance", url.Values{"performed": {"yes"}, "note": {"已转账"}}, mediation.StateAgreement)
+	w.mustAct(t, med, c.ID, "performance", url.Values{"performed": {"yes"}, "note": {"已转账"}},
+		mediation.StateAgreement)
 	w.mustAct(t, med, c.ID, "close", nil, mediation.StateClosed)
 }
 
@@ -260,7 +261,8 @@ func TestConsoleMediation_OtherEndings(t *testing.T) {
 	w.mustAct(t, med, ended.ID, "take", nil, mediation.StateAssigned)
 	w.mustAct(t, med, ended.ID, "recuse", url.Values{"reason": {"曾在该企业任职"}}, mediation.StateAccepted)
 	w.mustAct(t, reg, ended.ID, "assign", url.Values{"mediator": {"mediator1"}}, mediation.StateAssigned)
-	w.mustAct(t, med, ended.ID, "terminate", url.Values{"reason": {"企业拒绝参加调解"}, "refused_by_enterprise": {"on"}},
+	w.mustAct(t, med, ended.ID, "terminate",
+		url.Values{"reason": {"企业拒绝参加调解"}, "refused_by_enterprise": {"on"}},
 		mediation.StateEnded)
 	r = w.env.page(t, med, "GET", "/console/mediation/cases/"+ended.ID, nil)
 	assert.Contains(t, string(r.Body), `/termination.pdf"`)
@@ -275,7 +277,8 @@ func TestConsoleMediation_OtherEndings(t *testing.T) {
 	r = w.act(t, reg, referred.ID, "refer", url.Values{"to": {"court_confirmation"}})
 	assert.Equal(t, http.StatusConflict, r.Status)
 	assert.Contains(t, string(r.Body), "只有调解协议可以申请司法确认")
-	w.mustAct(t, reg, referred.ID, "refer", url.Values{"to": {"arbitration"}, "note": {"消费者申请仲裁"}}, mediation.StateReferred)
+	w.mustAct(t, reg, referred.ID, "refer", url.Values{"to": {"arbitration"}, "note": {"消费者申请仲裁"}},
+		mediation.StateReferred)
 
 	r = w.act(t, reg, referred.ID, "nonsense", nil)
 	assert.Equal(t, http.StatusNotFound, r.Status)
@@ -441,7 +444,8 @@ func TestConsoleMediation_Bodies(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, bodies, 2)
 
-	r = w.env.page(t, reg, "POST", "/console/mediation/bodies", url.Values{"csrf": {reg.csrf}, "name": {""}, "kind": {"peoples"}})
+	r = w.env.page(t, reg, "POST", "/console/mediation/bodies",
+		url.Values{"csrf": {reg.csrf}, "name": {""}, "kind": {"peoples"}})
 	assert.Equal(t, http.StatusBadRequest, r.Status)
 
 	register := url.Values{"csrf": {reg.csrf}, "username": {"regulator1"}, "name": {"孙调解"}, "body": {w.body},

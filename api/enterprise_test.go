@@ -79,8 +79,10 @@ func TestEnterprise_Validation(t *testing.T) {
 		wantText  string
 	}{
 		{"USCC wrong length", map[string]any{"uscc": "9111010512345"}, "uscc", "应为18位"},
-		{"USCC forbidden letter", map[string]any{"uscc": "91110105MA01ABCDI0"}, "uscc", "不是统一社会信用代码允许的字符"},
-		{"USCC wrong check character", map[string]any{"uscc": wrongCheck(t, validUSCC(t, "MA01ABCD1"))}, "uscc", "校验位应为"},
+		{"USCC forbidden letter", map[string]any{"uscc": "91110105MA01ABCDI0"}, "uscc",
+			"不是统一社会信用代码允许的字符"},
+		{"USCC wrong check character", map[string]any{"uscc": wrongCheck(t, validUSCC(t, "MA01ABCD1"))},
+			"uscc", "校验位应为"},
 		{"missing name", map[string]any{"name": "  "}, "name", "请填写企业名称"},
 		{"unknown district", map[string]any{"district": "110199"}, "district", "不是北京市的区代码"},
 		{"street not in district", map[string]any{"street": "中关村街道"}, "street", "没有名为“中关村街道”"},
@@ -147,7 +149,8 @@ func TestEnterprise_PatchWithIfMatch(t *testing.T) {
 		page, err := env.audit.List(context.Background(), auditQuery("enterprise/"+uscc))
 		require.NoError(t, err)
 		require.Len(t, page.Records, 2)
-		assert.JSONEq(t, `{"status":{"from":"operating","to":"suspended"},"aliases":{"from":["悦动健身"],"to":["旧名"]}}`,
+		assert.JSONEq(t,
+			`{"status":{"from":"operating","to":"suspended"},"aliases":{"from":["悦动健身"],"to":["旧名"]}}`,
 			page.Records[1].Change)
 	})
 }

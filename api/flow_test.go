@@ -65,7 +65,8 @@ func TestFlow_FromComplaintsToThePublicList(t *testing.T) {
 	r.JSON(t, &entry)
 	r = env.do(user.Regulator, "POST", "/api/v1/list-entries/"+entry.ID+"/approve", map[string]string{"note": "同意"})
 	assert.Equal(t, http.StatusForbidden, r.Status, "a regulator cannot approve")
-	r = env.do(user.Supervisor, "POST", "/api/v1/list-entries/"+entry.ID+"/approve", map[string]string{"note": "同意公示"})
+	r = env.do(user.Supervisor, "POST", "/api/v1/list-entries/"+entry.ID+"/approve",
+		map[string]string{"note": "同意公示"})
 	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
 
 	// Anyone finds it by a fragment of its name, within seconds.

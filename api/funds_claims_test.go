@@ -27,7 +27,8 @@ func TestFunds_ClaimCandidates(t *testing.T) {
 
 	mc, etag := env.open(t, map[string]any{"complaint_id": complaintID})
 	mc, etag = env.step(t, user.Regulator, mc.ID, "accept", etag, nil)
-	mc, etag = env.step(t, user.Regulator, mc.ID, "assign", etag, map[string]any{"body": env.body, "mediator": "mediator1"})
+	mc, etag = env.step(t, user.Regulator, mc.ID, "assign", etag,
+		map[string]any{"body": env.body, "mediator": "mediator1"})
 	mc, etag = env.step(t, user.Mediator, mc.ID, "sessions", etag, map[string]any{
 		"at": "2026-09-14T09:00:00+08:00", "form": "phone", "attendees": []string{"张伟"}, "notes": "协商",
 		"offers": []map[string]any{{"side": "consumer", "amount_fen": 300000, "terms": "退款"}}})

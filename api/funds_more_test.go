@@ -177,14 +177,16 @@ func TestFunds_AlertAcknowledgeAndClose(t *testing.T) {
 	r.JSON(t, &al)
 	assert.Equal(t, "acknowledged", al.State)
 
-	r = env.do(user.Regulator, "POST", path+"/close", map[string]any{"note": "已约谈企业补足存管资金"}, "If-Match", `"1"`)
+	r = env.do(user.Regulator, "POST", path+"/close", map[string]any{"note": "已约谈企业补足存管资金"},
+		"If-Match", `"1"`)
 	assert.Equal(t, http.StatusPreconditionFailed, r.Status, "stale: %s", r.Body)
 	r = env.do(user.Regulator, "POST", path+"/close", map[string]any{"note": "  "}, "If-Match", `"2"`)
 	require.Equal(t, http.StatusBadRequest, r.Status, "body: %s", r.Body)
 	assert.Equal(t, []string{"note"}, r.Problem(t).fieldNames())
 	assert.Equal(t, al, read(), "nothing written")
 
-	r = env.do(user.Regulator, "POST", path+"/close", map[string]any{"note": "已约谈企业补足存管资金"}, "If-Match", `"2"`)
+	r = env.do(user.Regulator, "POST", path+"/close", map[string]any{"note": "已约谈企业补足存管资金"},
+		"If-Match", `"2"`)
 	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
 	r.JSON(t, &al)
 	assert.Equal(t, "closed", al.State)

@@ -269,7 +269,8 @@ func TestFunds_Story(t *testing.T) {
 		require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
 		assert.Equal(t, "application/pdf", r.Header.Get("Content-Type"))
 		assert.Contains(t, r.Header.Get("Content-Disposition"), `attachment; filename="fund-statement-`)
-		headers := []string{"日期", "类型", "业务参考号", "监管资金变动（元）", "监管资金余额（元）", "预收资金余额（元）"}
+		headers := []string{"日期", "类型", "业务参考号", "监管资金变动（元）",
+			"监管资金余额（元）", "预收资金余额（元）"}
 		body := fundDocBody(t, r.Body, "预付资金监管账户对账单　2026年10月1日至2026年11月2日", headers)
 
 		want := []string{

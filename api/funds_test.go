@@ -153,7 +153,12 @@ func (e *fundsAPIEnv) ledger(t *testing.T, id string, limit int) ([]fundEntryBod
 
 // change posts a change of the account at the version etag and returns the account as it
 // now is.
-func (e *fundsAPIEnv) change(t *testing.T, role user.Role, id, action, etag string, body any) (fundAccountBody, string) {
+func (e *fundsAPIEnv) change(
+	t *testing.T,
+	role user.Role,
+	id, action, etag string,
+	body any,
+) (fundAccountBody, string) {
 	t.Helper()
 	r := e.do(role, "POST", accountPath(id)+"/"+action, body, "If-Match", etag)
 	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
@@ -242,7 +247,8 @@ func TestFundsAPI_Story(t *testing.T) {
 		r := env.post(t, id, "release-frozen", map[string]any{"type": "release", "amount_fen": 10_000})
 		require.Equal(t, http.StatusConflict, r.Status, "body: %s", r.Body)
 		assert.Contains(t, r.Problem(t).Detail, "账户已冻结（企业涉嫌停业跑路）")
-		r = env.do(user.Supervisor, "POST", accountPath(id)+"/freeze", map[string]any{"reason": "again"}, "If-Match", etag)
+		r = env.do(user.Supervisor, "POST", accountPath(id)+"/freeze", map[string]any{"reason": "again"},
+			"If-Match", etag)
 		assert.Equal(t, http.StatusConflict, r.Status, "already frozen: %s", r.Body)
 
 		r = env.do(user.FundOfficer, "POST", accountPath(id)+"/unfreeze", map[string]any{"reason": "企业已恢复经营"},
@@ -415,7 +421,8 @@ func TestFundsAPI_ConcurrentPostingOnce(t *testing.T) {
 					return
 				}
 				mu.Lock()
-				answers[i] = append(answers[i], answer{resp.StatusCode, resp.Header.Get("Idempotent-Replayed") == "true", raw})
+				answers[i] = append(answers[i],
+					answer{resp.StatusCode, resp.Header.Get("Idempotent-Replayed") == "true", raw})
 				mu.Unlock()
 			}
 		}()

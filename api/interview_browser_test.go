@@ -36,7 +36,8 @@ func TestBrowser_InterviewCampaign(t *testing.T) {
 	screenshot(t, tab, "prepaidreg-officials")
 
 	// Plans six interviews in two rooms on Tuesday morning: three hour slots each.
-	follow(t, tab, http.StatusOK, "/console/interviews", chromedp.Click(chromedp.CSS(`header a[href="/console/interviews"]`)))
+	follow(t, tab, http.StatusOK, "/console/interviews",
+		chromedp.Click(chromedp.CSS(`header a[href="/console/interviews"]`)))
 	follow(t, tab, http.StatusOK, "/console/interviews/campaigns/new", chromedp.Click(chromedp.ID("new-campaign")))
 	require.NoError(t, chromedp.Do(tab,
 		chromedp.SetValue(chromedp.ID("enterprises"), strings.Join(codes, "\n")),
@@ -55,7 +56,8 @@ func TestBrowser_InterviewCampaign(t *testing.T) {
 	count, err := chromedp.Run(tab, chromedp.Text(chromedp.ID("count")))
 	require.NoError(t, err)
 	assert.Equal(t, "6", count)
-	rows, err := chromedp.Run(tab, chromedp.Evaluate[int](`document.querySelectorAll("#campaign-interviews tbody tr").length`))
+	rows, err := chromedp.Run(tab,
+		chromedp.Evaluate[int](`document.querySelectorAll("#campaign-interviews tbody tr").length`))
 	require.NoError(t, err)
 	assert.Equal(t, 6, rows)
 	screenshot(t, tab, "prepaidreg-campaign")
@@ -72,7 +74,8 @@ func TestBrowser_InterviewCampaign(t *testing.T) {
 
 	// After its start, records how it went.
 	clock.Set(t, "2026-09-22 09:40")
-	require.NoError(t, chromedp.Do(tab, chromedp.SetValue(chromedp.ID("hold-outcome"), "企业承诺规范预收费并公示退费流程")))
+	require.NoError(t,
+		chromedp.Do(tab, chromedp.SetValue(chromedp.ID("hold-outcome"), "企业承诺规范预收费并公示退费流程")))
 	follow(t, tab, http.StatusOK, "?done=hold", chromedp.Click(chromedp.ID("do-hold")))
 	assert.Equal(t, "已约谈", ivText(t, tab, "iv-state"))
 	assert.Contains(t, ivText(t, tab, "history"), "企业承诺规范预收费并公示退费流程")

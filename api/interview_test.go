@@ -218,8 +218,10 @@ func TestInterviewAPI_Clash(t *testing.T) {
 		resource string
 	}{
 		{"same room", interviewBody(b, []string{li}, shanghai(t, "2026-09-22", "10:30"), "第一约谈室"), "room"},
-		{"same official", interviewBody(b, []string{zhang}, shanghai(t, "2026-09-22", "09:30"), "第二约谈室"), "official"},
-		{"same enterprise", interviewBody(a, []string{li}, shanghai(t, "2026-09-22", "10:00"), "第二约谈室"), "enterprise"},
+		{"same official",
+			interviewBody(b, []string{zhang}, shanghai(t, "2026-09-22", "09:30"), "第二约谈室"), "official"},
+		{"same enterprise", interviewBody(a, []string{li}, shanghai(t, "2026-09-22", "10:00"), "第二约谈室"),
+			"enterprise"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -290,7 +292,8 @@ func TestInterviewAPI_Campaign(t *testing.T) {
 
 	t.Run("too large: nothing written", func(t *testing.T) {
 		// Three working days (9-22, 9-23, 9-24) give 72 slots.
-		r := env.do(user.Regulator, "POST", "/api/v1/interviews/campaigns", campaignBody(codes[:100], officials, "2026-09-27"))
+		r := env.do(user.Regulator, "POST", "/api/v1/interviews/campaigns",
+			campaignBody(codes[:100], officials, "2026-09-27"))
 		require.Equal(t, http.StatusBadRequest, r.Status, "body: %s", r.Body)
 		p := r.Problem(t)
 		require.NotEmpty(t, p.Errors)
@@ -300,7 +303,8 @@ func TestInterviewAPI_Campaign(t *testing.T) {
 		assert.Empty(t, env.list(t, ""))
 	})
 
-	r := env.do(user.Regulator, "POST", "/api/v1/interviews/campaigns", campaignBody(codes[:220], officials, "2026-10-12"))
+	r := env.do(user.Regulator, "POST", "/api/v1/interviews/campaigns",
+		campaignBody(codes[:220], officials, "2026-10-12"))
 	require.Equal(t, http.StatusCreated, r.Status, "body: %.500s", r.Body)
 	var planned struct {
 		ID         string                  `json:"id"`
@@ -504,7 +508,8 @@ func TestInterviewAPI_Reminders(t *testing.T) {
 	other := env.createEnterprise("MA01REM02", nil)
 	zhang := env.createOfficial(t, "张明")
 	monday, _ := env.schedule(t, interviewBody(uscc, []string{zhang}, shanghai(t, "2026-09-28", "09:30"), "第一约谈室"))
-	friday, _ := env.schedule(t, interviewBody(other, []string{zhang}, shanghai(t, "2026-09-24", "15:00"), "第一约谈室"))
+	friday, _ := env.schedule(t,
+		interviewBody(other, []string{zhang}, shanghai(t, "2026-09-24", "15:00"), "第一约谈室"))
 
 	feed := func(t *testing.T, date string) reminderFeedBody {
 		t.Helper()

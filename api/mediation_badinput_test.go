@@ -44,7 +44,8 @@ func TestMediationAPI_BadInput(t *testing.T) {
 	huge := `{"facts":"` + strings.Repeat("大", 1<<19) + `"}`
 	terms := func(amount any) string {
 		raw, err := json.Marshal(map[string]any{"points": []string{"退款金额"}, "terms": []map[string]any{
-			{"payer": "enterprise", "payee": "consumer", "amount_fen": amount, "due_on": "2026-10-15", "method": "转账"}}})
+			{"payer": "enterprise", "payee": "consumer", "amount_fen": amount, "due_on": "2026-10-15",
+				"method": "转账"}}})
 		require.NoError(t, err)
 		return string(raw)
 	}
@@ -66,23 +67,29 @@ func TestMediationAPI_BadInput(t *testing.T) {
 		{name: "open: unknown field", method: "POST", path: "/api/v1/mediation/cases",
 			body: with(map[string]any{"state": "closed"}), wantStatus: 400, wantField: "state"},
 		{name: "open: claim in yuan with a fraction", method: "POST", path: "/api/v1/mediation/cases",
-			body: with(map[string]any{"claim_fen": 12.5}), wantStatus: 400, wantField: "claim_fen", wantDetail: "整数分"},
+			body: with(map[string]any{"claim_fen": 12.5}), wantStatus: 400, wantField: "claim_fen",
+			wantDetail: "整数分"},
 		{name: "open: claim as text", method: "POST", path: "/api/v1/mediation/cases",
-			body: with(map[string]any{"claim_fen": "1250"}), wantStatus: 400, wantField: "claim_fen", wantDetail: "整数分"},
+			body: with(map[string]any{"claim_fen": "1250"}), wantStatus: 400, wantField: "claim_fen",
+			wantDetail: "整数分"},
 		{name: "open: card amount with a fraction", method: "POST", path: "/api/v1/mediation/cases",
-			body:       with(map[string]any{"card": map[string]any{"type": "named", "paid_fen": 0.5, "bought_on": "2026-09-01"}}),
+			body: with(map[string]any{"card": map[string]any{"type": "named", "paid_fen": 0.5,
+				"bought_on": "2026-09-01"}}),
 			wantStatus: 400, wantField: "card.paid_fen", wantDetail: "整数分"},
 		{name: "open: operator in a string field", method: "POST", path: "/api/v1/mediation/cases",
-			body: with(map[string]any{"consumer_name": map[string]string{"$gt": ""}}), wantStatus: 400, wantField: "consumer_name"},
+			body: with(map[string]any{"consumer_name": map[string]string{"$gt": ""}}), wantStatus: 400,
+			wantField: "consumer_name"},
 		{name: "open: over 1 MiB", method: "POST", path: "/api/v1/mediation/cases", body: huge, wantStatus: 413},
 		{name: "open: not JSON", method: "POST", path: "/api/v1/mediation/cases", body: `uscc=x`, wantStatus: 400},
-		{name: "open: trailing data", method: "POST", path: "/api/v1/mediation/cases", body: with(nil) + `{}`, wantStatus: 400},
+		{name: "open: trailing data", method: "POST", path: "/api/v1/mediation/cases", body: with(nil) + `{}`,
+			wantStatus: 400},
 
 		// The rules of opening.
 		{name: "open: negative claim", method: "POST", path: "/api/v1/mediation/cases",
 			body: with(map[string]any{"claim_fen": -100}), wantStatus: 400, wantField: "claim_fen", wantDetail: "负数"},
 		{name: "open: negative card amount", method: "POST", path: "/api/v1/mediation/cases",
-			body:       with(map[string]any{"card": map[string]any{"type": "named", "paid_fen": -1, "bought_on": "2026-09-01"}}),
+			body: with(map[string]any{"card": map[string]any{"type": "named", "paid_fen": -1,
+				"bought_on": "2026-09-01"}}),
 			wantStatus: 400, wantField: "card.paid_fen"},
 		{name: "open: a USCC that is an operator", method: "POST", path: "/api/v1/mediation/cases",
 			body: with(map[string]any{"uscc": `{"$gt":""}`}), wantStatus: 400, wantField: "uscc"},
@@ -91,7 +98,8 @@ func TestMediationAPI_BadInput(t *testing.T) {
 		{name: "open: unknown complaint", method: "POST", path: "/api/v1/mediation/cases",
 			body: `{"complaint_id":"12345:NOPE"}`, wantStatus: 400, wantField: "complaint_id"},
 		{name: "open: no consumer", method: "POST", path: "/api/v1/mediation/cases",
-			body: with(map[string]any{"consumer_name": " ", "consumer_phone": "call me"}), wantStatus: 400, wantField: "consumer_phone"},
+			body: with(map[string]any{"consumer_name": " ", "consumer_phone": "call me"}), wantStatus: 400,
+			wantField: "consumer_phone"},
 
 		// Changes of a case.
 		{name: "accept: unknown field", method: "POST", path: subPath + "/accept",
@@ -109,7 +117,8 @@ func TestMediationAPI_BadInput(t *testing.T) {
 			body:    `{"at":"2026-12-01T09:00:00+08:00","form":"fax","attendees":["李娜"],"offers":[{"side":"judge","amount_fen":-5}]}`,
 			ifMatch: v, wantStatus: 400, wantField: "offers[0].amount_fen"},
 		{name: "agreement for more than claimed without a reason", role: user.Mediator, method: "POST",
-			path: casePath + "/agreement", body: terms(200000), ifMatch: v, wantStatus: 400, wantField: "over_claim_reason"},
+			path: casePath + "/agreement", body: terms(200000), ifMatch: v, wantStatus: 400,
+			wantField: "over_claim_reason"},
 		{name: "agreement: negative amount", role: user.Mediator, method: "POST", path: casePath + "/agreement",
 			body: terms(-100), ifMatch: v, wantStatus: 400, wantField: "terms[0].amount_fen"},
 		{name: "agreement: amount as text", role: user.Mediator, method: "POST", path: casePath + "/agreement",
@@ -122,10 +131,12 @@ func TestMediationAPI_BadInput(t *testing.T) {
 			body: `{"performed":"yes"}`, ifMatch: v, wantStatus: 400, wantField: "performed"},
 		{name: "refer: unknown referral", role: user.Mediator, method: "POST", path: casePath + "/refer",
 			body: `{"to":"police"}`, ifMatch: v, wantStatus: 400, wantField: "to"},
-		{name: "terminate: expired before the period", role: user.Mediator, method: "POST", path: casePath + "/terminate",
+		{name: "terminate: expired before the period", role: user.Mediator, method: "POST",
+			path: casePath + "/terminate",
 			body: `{"reason":"调解期限届满"}`, ifMatch: v, wantStatus: 409, wantDetail: "尚未届满"},
 		{name: "terminate: refused as text", role: user.Mediator, method: "POST", path: casePath + "/terminate",
-			body: `{"reason":"x","refused_by_enterprise":"yes"}`, ifMatch: v, wantStatus: 400, wantField: "refused_by_enterprise"},
+			body: `{"reason":"x","refused_by_enterprise":"yes"}`, ifMatch: v, wantStatus: 400,
+			wantField: "refused_by_enterprise"},
 		{name: "resume a running clock", role: user.Mediator, method: "POST", path: casePath + "/resume",
 			ifMatch: v, wantStatus: 409, wantDetail: "未中止"},
 		{name: "close a case in mediation", role: user.Mediator, method: "POST", path: casePath + "/close",
@@ -147,7 +158,8 @@ func TestMediationAPI_BadInput(t *testing.T) {
 
 		// Calculator, bodies and mediators.
 		{name: "refund: claim with a fraction", method: "POST", path: "/api/v1/mediation/refund",
-			body: `{"card":` + card + `,"claim_fen":12.5}`, wantStatus: 400, wantField: "claim_fen", wantDetail: "整数分"},
+			body: `{"card":` + card + `,"claim_fen":12.5}`, wantStatus: 400, wantField: "claim_fen",
+			wantDetail: "整数分"},
 		{name: "refund: negative amounts", method: "POST", path: "/api/v1/mediation/refund",
 			body:       `{"card":{"type":"named","paid_fen":-1,"bought_on":"2026-09-01"},"claim_fen":-2}`,
 			wantStatus: 400, wantField: "card.paid_fen"},

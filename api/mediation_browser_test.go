@@ -63,7 +63,8 @@ func TestBrowser_MediationFromComplaintToAgreement(t *testing.T) {
 	))
 	follow(t, tab, http.StatusOK, "?done=agreement", chromedp.Click(chromedp.ID("do-agreement")))
 	assert.Contains(t, ivText(t, tab, "case-state"), "达成协议")
-	href, err := chromedp.Run(tab, chromedp.Evaluate[string](`document.getElementById("agreement-pdf").getAttribute("href")`))
+	href, err := chromedp.Run(tab,
+		chromedp.Evaluate[string](`document.getElementById("agreement-pdf").getAttribute("href")`))
 	require.NoError(t, err)
 	assert.Equal(t, "/api/v1/mediation/cases/"+id+"/agreement.pdf", href)
 	screenshot(t, tab, "prepaidreg-mediation-case")

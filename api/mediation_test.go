@@ -235,10 +235,12 @@ func agreementEffect(copies int) []string {
 	return []string{
 		"本协议是双方当事人在调解员主持下平等协商、自愿达成的，是双方当事人的真实意思表示，" +
 			"内容不违背法律、法规和国家政策（《中华人民共和国人民调解法》第三条、第二十八条）。",
-		"本协议自各方当事人签名、盖章或者按指印，调解员签名并加盖调解组织印章之日起生效（《中华人民共和国人民调解法》第二十九条）。",
+		"本协议自各方当事人签名、盖章或者按指印，" +
+			"调解员签名并加盖调解组织印章之日起生效（《中华人民共和国人民调解法》第二十九条）。",
 		"本协议具有法律约束力，当事人应当按照约定履行；当事人之间就协议的履行或者内容发生争议的，" +
 			"一方当事人可以向人民法院提起诉讼（《中华人民共和国人民调解法》第三十一条、第三十二条）。",
-		"双方当事人认为有必要的，可以自本协议生效之日起三十日内共同向人民法院申请司法确认（《中华人民共和国人民调解法》第三十三条）。",
+		"双方当事人认为有必要的，" +
+			"可以自本协议生效之日起三十日内共同向人民法院申请司法确认（《中华人民共和国人民调解法》第三十三条）。",
 		fmt.Sprintf("本协议一式%d份，各方当事人和调解组织各执一份。", copies),
 	}
 }
@@ -264,7 +266,8 @@ func TestMediationAPI_ComplaintToPerformedAgreement(t *testing.T) {
 	assert.Equal(t, uscc, string(mc.USCC))
 	require.Len(t, mc.Claims, 1)
 	assert.Equal(t, mediation.Claim{ConsumerName: "张伟", ConsumerPhone: "13812341234", Kind: mediation.ClaimRefund,
-		ClaimFen: 380000, ComplaintID: complaintID, Card: &mediation.Card{Kind: mediation.CardNamed, FaceValueFen: 380000,
+		ClaimFen: 380000, ComplaintID: complaintID,
+		Card: &mediation.Card{Kind: mediation.CardNamed, FaceValueFen: 380000,
 			PaidFen: 380000, UsedFen: 80000, BoughtOn: "2026-03-01"}}, mc.Claims[0], "carried over from the complaint")
 	assert.Equal(t, complaintFacts, mc.Facts)
 	acceptance := mc.deadline(t, mediation.DeadlineAcceptance)
@@ -288,7 +291,8 @@ func TestMediationAPI_ComplaintToPerformedAgreement(t *testing.T) {
 		assert.Equal(t, []string{"张*"}, q.Pool[0].Consumers)
 	})
 
-	mc, etag = env.step(t, user.Regulator, mc.ID, "assign", etag, map[string]any{"body": env.body, "mediator": "mediator1"})
+	mc, etag = env.step(t, user.Regulator, mc.ID, "assign", etag,
+		map[string]any{"body": env.body, "mediator": "mediator1"})
 	assert.Equal(t, mediation.StateAssigned, mc.State)
 	assert.Equal(t, "mediator1", mc.Mediator)
 	assert.Equal(t, env.body, mc.Body)
@@ -446,14 +450,16 @@ func (e *medEnv) dossier(t *testing.T, uscc string) dossierMediation {
 
 func TestMediationAPI_TerminationAfter45WorkingDays(t *testing.T) {
 	env := newMedEnv(t)
-	uscc := env.createEnterprise("MA01MED02", map[string]any{"name": "北京朝阳美丽人生美容有限公司", "industry": "beauty"})
+	uscc := env.createEnterprise("MA01MED02",
+		map[string]any{"name": "北京朝阳美丽人生美容有限公司", "industry": "beauty"})
 	before := env.dossier(t, uscc).factor(t, "mediation")
 	assert.Zero(t, before.Value)
 
 	facts := "申请人在被申请人处办理美容储值卡，充值5,200.00元，门店停业后要求退还余额未果。"
 	mc, etag := env.open(t, map[string]any{"uscc": uscc, "consumer_name": "李娜", "consumer_phone": "13987654321",
 		"claim": "refund", "claim_fen": 520000, "facts": facts,
-		"card": map[string]any{"type": "named", "face_value_fen": 520000, "paid_fen": 520000, "bought_on": "2026-05-01"}})
+		"card": map[string]any{"type": "named", "face_value_fen": 520000, "paid_fen": 520000,
+			"bought_on": "2026-05-01"}})
 	mc, etag = env.step(t, user.Supervisor, mc.ID, "accept", etag, map[string]any{})
 	mc, etag = env.step(t, user.Regulator, mc.ID, "assign", etag, map[string]any{"mediator": "mediator1"})
 	assert.Equal(t, env.body, mc.Body, "the mediator's own body")
@@ -514,7 +520,8 @@ func TestMediationAPI_TerminationAfter45WorkingDays(t *testing.T) {
 			"三、终止调解的原因", mediation.TermExpired,
 			"经调解，双方当事人未能达成协议，本组织于" + ended + "终止调解。",
 			"四、当事人的其他救济途径",
-			"调解不成的，当事人可以依法通过仲裁、行政、司法等途径维护自己的权利（《中华人民共和国人民调解法》第二十六条）：",
+			"调解不成的，当事人可以依法通过仲裁、行政、司法等途径维护自己的权利" +
+				"（《中华人民共和国人民调解法》第二十六条）：",
 			"1. 根据与经营者达成的仲裁协议，向仲裁机构申请仲裁；",
 			"2. 向人民法院提起诉讼；",
 			"3. 向有关行政部门投诉（《中华人民共和国消费者权益保护法》第三十九条）。",
@@ -531,7 +538,8 @@ func TestMediationAPI_TerminationAfter45WorkingDays(t *testing.T) {
 	})
 
 	mc, _ = env.step(t, user.Regulator, mc.ID, "close", etag, nil)
-	assert.Equal(t, []string{"submit", "accept", "assign", "session", "pause", "resume", "terminate", "notify", "close"},
+	assert.Equal(t,
+		[]string{"submit", "accept", "assign", "session", "pause", "resume", "terminate", "notify", "close"},
 		mc.events())
 
 	t.Run("the dossier shows the failed mediation and the score moved", func(t *testing.T) {
@@ -652,7 +660,8 @@ func TestMediationAPI_Privacy(t *testing.T) {
 			{user.Public, "GET", "/api/v1/mediation/bodies", nil, http.StatusUnauthorized},
 			{user.FundOfficer, "GET", "/api/v1/mediation/mediators", nil, http.StatusForbidden},
 			{user.Mediator, "POST", "/api/v1/mediation/cases", map[string]any{"uscc": uscc}, http.StatusForbidden},
-			{user.Mediator, "POST", "/api/v1/mediation/bodies", map[string]any{"name": "x", "kind": "peoples"}, http.StatusForbidden},
+			{user.Mediator, "POST", "/api/v1/mediation/bodies", map[string]any{"name": "x", "kind": "peoples"},
+				http.StatusForbidden},
 			{user.Mediator, "GET", "/api/v1/mediation/stats?from=2026-09-01&to=2026-09-30", nil, http.StatusForbidden},
 		}
 		for _, tt := range tests {
@@ -668,7 +677,8 @@ func TestMediationAPI_BodiesMediatorsSuggestionsStats(t *testing.T) {
 	uscc := env.createEnterprise("MA01MED04", nil)
 
 	t.Run("bodies: admins and regulators keep them, mediators read them", func(t *testing.T) {
-		r := env.do(user.Admin, "POST", "/api/v1/mediation/bodies", map[string]any{"name": "望京街道人民调解委员会", "kind": "peoples"})
+		r := env.do(user.Admin, "POST", "/api/v1/mediation/bodies",
+			map[string]any{"name": "望京街道人民调解委员会", "kind": "peoples"})
 		require.Equal(t, http.StatusCreated, r.Status, "body: %s", r.Body)
 		assert.Equal(t, `"1"`, r.Header.Get("ETag"))
 		r = env.do(user.Mediator, "GET", "/api/v1/mediation/bodies", nil)

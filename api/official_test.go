@@ -48,7 +48,8 @@ func TestOfficialAPI(t *testing.T) {
 	t.Run("deactivate with If-Match", func(t *testing.T) {
 		path := "/api/v1/officials/" + li + "/deactivate"
 		assert.Equal(t, http.StatusPreconditionRequired, env.do(user.Regulator, "POST", path, nil).Status)
-		assert.Equal(t, http.StatusPreconditionFailed, env.do(user.Regulator, "POST", path, nil, "If-Match", `"7"`).Status)
+		assert.Equal(t, http.StatusPreconditionFailed,
+			env.do(user.Regulator, "POST", path, nil, "If-Match", `"7"`).Status)
 
 		r := env.do(user.Regulator, "POST", path, nil, "If-Match", `"1"`)
 		require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)

@@ -120,7 +120,8 @@ func newOperationFixture(t *testing.T) operationFixture {
 	env := newTestEnv(t)
 	setOperationClock(env)
 	uscc := env.createEnterprise("MA01JF001", map[string]any{"name": "北京朝阳悦动健身有限公司"})
-	other := env.createEnterprise("MA01JF002", map[string]any{"name": "北京朝阳启航教育培训学校", "industry": "education"})
+	other := env.createEnterprise("MA01JF002",
+		map[string]any{"name": "北京朝阳启航教育培训学校", "industry": "education"})
 	op := env.createOperation(t, "朝阳区预付式消费联合执法检查", uscc, other)
 	return operationFixture{env: env, op: op, uscc: uscc, other: other}
 }
@@ -212,7 +213,8 @@ func TestOperationAPI_RecordInspectionAndMatrix(t *testing.T) {
 
 	var m enforcement.Matrix
 	f.env.do(user.Regulator, "GET", "/api/v1/operations/"+f.op.ID+"/matrix", nil).JSON(t, &m)
-	assert.Equal(t, enforcement.MatrixTotals{Targets: 2, Inspected: 1, Findings: 1, Fines: 1, FinesFen: 1234567}, m.Totals)
+	assert.Equal(t,
+		enforcement.MatrixTotals{Targets: 2, Inspected: 1, Findings: 1, Fines: 1, FinesFen: 1234567}, m.Totals)
 	require.Len(t, m.Targets, 2)
 	assert.Equal(t, "北京朝阳悦动健身有限公司", m.Targets[0].Name)
 	assert.Equal(t, 3, m.Targets[0].Inspectors)

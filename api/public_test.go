@@ -146,12 +146,15 @@ func (e *testEnv) search(t *testing.T, query string) ([]string, publicPage) {
 // removed.
 func seedPublicLists(t *testing.T, env *testEnv) map[string]registry.ListEntry {
 	t.Helper()
-	yuedong := listEntry(t, "le-yuedong", "MA01YD001", "北京朝阳悦动健身有限公司", registry.ListBlack, day(t, "2026-03-02"))
+	yuedong := listEntry(t, "le-yuedong", "MA01YD001", "北京朝阳悦动健身有限公司", registry.ListBlack,
+		day(t, "2026-03-02"))
 	yuedong.FormerNames = []string{"北京星河体育文化有限公司"}
-	meili := listEntry(t, "le-meili", "L12345678", "北京海淀美丽人生美容美发店", registry.ListGrey, day(t, "2026-03-05"))
+	meili := listEntry(t, "le-meili", "L12345678", "北京海淀美丽人生美容美发店", registry.ListGrey,
+		day(t, "2026-03-05"))
 	meili.District, meili.Industry = "110108", registry.IndustryBeauty
 	meili.LegalBasis = "《北京市单用途预付卡管理条例》"
-	xiaotiancai := listEntry(t, "le-xtc", "MA02XTC03", "北京朝阳小天才教育咨询有限公司", registry.ListBlack, day(t, "2026-02-20"))
+	xiaotiancai := listEntry(t, "le-xtc", "MA02XTC03", "北京朝阳小天才教育咨询有限公司", registry.ListBlack,
+		day(t, "2026-02-20"))
 	xiaotiancai.Industry = registry.IndustryEducation
 	xiaotiancai.State = registry.EntryRemovalProposed
 	proposed := listEntry(t, "le-proposed", "MA03PR004", "北京朝阳悦动瑜伽馆", registry.ListBlack, day(t, "2026-03-06"))
@@ -247,7 +250,8 @@ func TestPublic_CursorSurvivesANewPublication(t *testing.T) {
 	_, first := env.search(t, "limit=1")
 	require.NotEmpty(t, first.NextCursor)
 
-	newer := listEntry(t, "le-newer", "MA06NW006", "北京朝阳新列入健身有限公司", registry.ListBlack, day(t, "2026-04-01"))
+	newer := listEntry(t, "le-newer", "MA06NW006", "北京朝阳新列入健身有限公司", registry.ListBlack,
+		day(t, "2026-04-01"))
 	insertEntries(t, env, newer)
 	bumpPublication(t, env)
 	require.Eventually(t, func() bool {
@@ -342,7 +346,8 @@ func TestPublic_RemovedEntry(t *testing.T) {
 	assert.NotContains(t, string(csvBody.Body), "快洁洗衣店", "and off the download")
 
 	t.Run("an entry removed later leaves the list", func(t *testing.T) {
-		e := listEntry(t, "le-yuedong", "MA01YD001", "北京朝阳悦动健身有限公司", registry.ListBlack, day(t, "2026-03-02"))
+		e := listEntry(t, "le-yuedong", "MA01YD001", "北京朝阳悦动健身有限公司", registry.ListBlack,
+			day(t, "2026-03-02"))
 		removedAt := day(t, "2026-04-01")
 		e.State, e.RemovedAt = registry.EntryRemoved, &removedAt
 		setEntry(t, env, e)

@@ -164,7 +164,8 @@ func TestWarning_StateChangesOverHTTP(t *testing.T) {
 		assert.Equal(t, http.StatusBadRequest, r.Status)
 	})
 
-	r = env.do(user.Supervisor, "POST", path+"/dismiss", map[string]any{"reason": "经核实为同一消费者重复来电"}, "If-Match", `"2"`)
+	r = env.do(user.Supervisor, "POST", path+"/dismiss", map[string]any{"reason": "经核实为同一消费者重复来电"},
+		"If-Match", `"2"`)
 	require.Equal(t, http.StatusOK, r.Status, "body: %s", r.Body)
 	r.JSON(t, &got)
 	assert.Equal(t, "dismissed", got.State)
