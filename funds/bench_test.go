@@ -72,7 +72,8 @@ func benchAccount(b *testing.B, db *mongo.Database, n int) (*fixture, *Account) 
 	for i := range n {
 		e := Entry{ID: fmt.Sprintf("%s:bulk-%06d", a.ID, i), AccountID: a.ID, Seq: int64(i + 1),
 			Type: EntrySale, AmountFen: int64(1_000 + i%997), Currency: Currency, Reference: "bench",
-			OccurredAt: f.now.UTC(), IdempotencyKey: fmt.Sprintf("bulk-%06d", i), PostedAt: f.now.UTC(), PostedBy: "bench"}
+			OccurredAt: f.now.UTC(), IdempotencyKey: fmt.Sprintf("bulk-%06d", i),
+			PostedAt: f.now.UTC(), PostedBy: "bench"}
 		if i%2 == 1 {
 			e.Type = EntryDeposit
 			held += e.AmountFen

@@ -17,7 +17,8 @@ func planBenchClaims() ([]RefundClaim, int64) {
 	for i := range claims {
 		v := 1 + r.Int64N(10_000_000)
 		claims[i] = RefundClaim{ID: fmt.Sprintf("C-%05d", i), ConsumerName: "消费者" + fmt.Sprint(i),
-			ConsumerPhone: fmt.Sprintf("138%08d", i), ClaimFen: v - r.Int64N(v), VerifiedFen: v, Source: ClaimFromImport}
+			ConsumerPhone: fmt.Sprintf("138%08d", i), ClaimFen: v - r.Int64N(v), VerifiedFen: v,
+			Source: ClaimFromImport}
 		total += v
 	}
 	return claims, total
@@ -32,7 +33,8 @@ func (f *fixture) planBenchAccount(tb testing.TB, total int64) *Account {
 	f.post(tb, a.ID, "sales", EntrySale, total)
 	f.post(tb, a.ID, "deposit", EntryDeposit, total/6)
 	a, err := f.svc.AddCover(ctx, officer, a.ID, f.get(tb, a.ID).Version, CoverInput{Kind: CoverInsurance,
-		Insurer: "中国人民财产保险", PolicyNumber: "P-1", CoveredFen: total/6 + 1, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
+		Insurer: "中国人民财产保险", PolicyNumber: "P-1",
+		CoveredFen: total/6 + 1, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
 	require.NoError(tb, err)
 	a, err = f.svc.Freeze(ctx, officer, a.ID, a.Version, "企业失联")
 	require.NoError(tb, err)

@@ -47,7 +47,8 @@ func (f *fixture) goneAccount(t *testing.T) *Account {
 	f.post(t, a.ID, "sales", EntrySale, 5_000_000)
 	f.post(t, a.ID, "deposit", EntryDeposit, 600_002)
 	_, err := f.svc.AddCover(ctx, officer, a.ID, f.get(t, a.ID).Version, CoverInput{Kind: CoverInsurance,
-		Insurer: "中国人民财产保险", PolicyNumber: "PICC-2026-88", CoveredFen: 400_001, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
+		Insurer: "中国人民财产保险", PolicyNumber: "PICC-2026-88",
+		CoveredFen: 400_001, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
 	require.NoError(t, err)
 
 	err = f.svc.FreezeOnBlackList(ctx, registry.ListEntry{USCC: a.USCC, Kind: registry.ListBlack,

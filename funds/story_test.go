@@ -86,7 +86,8 @@ func TestService_FundsSummary(t *testing.T) {
 	f.post(t, second.ID, "s", EntrySale, 500_000) // 20 %: 100,000
 	f.post(t, second.ID, "d", EntryDeposit, 50_000)
 	_, err = f.svc.AddCover(ctx, officer, second.ID, f.get(t, second.ID).Version, CoverInput{Kind: CoverBankGuarantee,
-		Insurer: "中国建设银行", PolicyNumber: "BG-2026-7", CoveredFen: 150_000, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
+		Insurer: "中国建设银行", PolicyNumber: "BG-2026-7",
+		CoveredFen: 150_000, ValidFrom: "2026-09-01", ValidTo: "2027-08-31"})
 	require.NoError(t, err)
 
 	sum, err := f.svc.FundsSummary(ctx, codes[0])
