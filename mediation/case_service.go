@@ -59,6 +59,13 @@ func (s *Service) OpenCase(ctx context.Context, actor audit.Actor, in OpenInput)
 		return nil, errs.Fields(op, fe...)
 	}
 	c.Claims[0].ComplaintID = in.ComplaintID
+	if in.ComplaintID != "" {
+		// One complaint opens one case: the check and the insert hold the complaint's lock.
+		defer store.LockDocument(CasesCollection, "complaint:"+in.ComplaintID)()
+		if err := s.notOpenedFrom(ctx, op, in.ComplaintID); err != nil {
+			return nil, err
+		}
+	}
 	found, missing, err := s.registry.EnterprisesByUSCC(ctx, []registry.USCC{uscc})
 	if err != nil {
 		return nil, err
@@ -425,6 +432,22 @@ func canJoin(op string, group, other *Case) error {
 	if len(group.Claims)+len(other.Claims) > MaxClaims {
 		return errs.E(errs.Conflict, op,
 			fmt.Sprintf("一件案件至多%d名消费者 (at most %d claims)", MaxClaims, MaxClaims))
+	}
+	return nil
+}
+
+// notOpenedFrom refuses a complaint that a case still standing was opened from; a case that
+// was refused or withdrawn lets the complaint be opened again.
+func (s *Service) notOpenedFrom(ctx context.Context, op, complaintID string) error {
+	cases, err := s.store.CasesFromComplaint(ctx, complaintID)
+	if err != nil {
+		return err
+	}
+	for _, c := range cases {
+		if c.State != StateRefused && c.State != StateWithdrawn {
+			return errs.Fields(op, field("complaint_id", "该投诉已开立调解案件 "+c.ID+
+				" (a case was already opened from this complaint: "+c.ID+")"))
+		}
 	}
 	return nil
 }

@@ -22,6 +22,9 @@ type CaseStore interface {
 	// CasesOf returns at most limit of the enterprise's cases, the latest submitted first,
 	// without the timeline and sessions.
 	CasesOf(ctx context.Context, uscc registry.USCC, limit int) ([]Case, error)
+	// CasesFromComplaint returns the cases a claim of which came from the complaint, without
+	// their timeline and sessions.
+	CasesFromComplaint(ctx context.Context, complaintID string) ([]Case, error)
 	// CountFailed counts the enterprise's cases whose mediation failed: ended without
 	// agreement, refused by the enterprise, or an agreement recorded as not performed.
 	CountFailed(ctx context.Context, uscc registry.USCC) (int, error)

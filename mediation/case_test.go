@@ -3,6 +3,7 @@ package mediation
 import (
 	"context"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -192,6 +193,10 @@ func TestService_CaseFromComplaint(t *testing.T) {
 
 	c, err := f.svc.OpenCase(ctx, clerk, OpenInput{ComplaintID: res.Complaint.ID})
 	require.NoError(t, err)
+	// One complaint opens one case.
+	_, err = f.svc.OpenCase(ctx, clerk, OpenInput{ComplaintID: res.Complaint.ID})
+	requireKind(t, err, errs.Invalid, "")
+	assert.Contains(t, errs.FieldsOf(err)[0].Message, c.ID)
 	assert.Regexp(t, `^MC-20260914-[0-9a-f]{8}$`, c.ID)
 	assert.Equal(t, code, c.USCC)
 	assert.Equal(t, "测试健身000有限公司", c.EnterpriseName)
@@ -547,4 +552,41 @@ func TestService_Refusals(t *testing.T) {
 		requireKind(t, err, errs.Conflict, "not yet due")
 	})
 	verifyTrail(t, f.log)
+}
+
+func TestService_OneComplaintOneCase(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	code := f.enterprises(t, 1)[0]
+	res, err := f.reg.CreateComplaint(ctx, clerk, registry.ComplaintInput{
+		Source: "12345", Ticket: "GD2026091300099", ReceivedAt: f.now.Add(-time.Hour),
+		ComplainantName: "李雷", ComplainantPhone: "13900001111", ReportedUSCC: string(code),
+		Text: "要求退还预付款", AmountFen: 100000,
+	})
+	require.NoError(t, err)
+
+	// Eight regulators press the button at once: one case is opened.
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var opened []string
+	for range 8 {
+		wg.Go(func() {
+			c, err := f.svc.OpenCase(ctx, clerk, OpenInput{ComplaintID: res.Complaint.ID})
+			if err == nil {
+				mu.Lock()
+				opened = append(opened, c.ID)
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	require.Len(t, opened, 1)
+
+	// Once that case is refused, the complaint may be opened again.
+	c, err := f.svc.Case(ctx, clerk, opened[0])
+	require.NoError(t, err)
+	_, err = f.svc.Refuse(ctx, clerk, c.ID, c.Version, "不属于调解范围")
+	require.NoError(t, err)
+	_, err = f.svc.OpenCase(ctx, clerk, OpenInput{ComplaintID: res.Complaint.ID})
+	require.NoError(t, err)
 }

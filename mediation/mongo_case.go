@@ -24,6 +24,8 @@ func (s *MongoStore) ensureCaseIndexes(ctx context.Context) error {
 		mongo.IndexModel{Keys: bson.D{{Key: "state", Value: 1}, {Key: "queue_at", Value: 1}}},
 		// An enterprise's cases: its dossier and its risk signals.
 		mongo.IndexModel{Keys: bson.D{{Key: "uscc", Value: 1}, {Key: "submitted_at", Value: -1}}},
+		// The cases opened from a complaint, so that one complaint opens one case.
+		mongo.IndexModel{Keys: bson.D{{Key: "claims.complaint_id", Value: 1}}},
 	)
 	if err != nil {
 		return errs.Wrap(errs.Internal, "mediation: ensure case indexes", err)
@@ -78,6 +80,12 @@ func (s *MongoStore) GetCase(ctx context.Context, id string) (*Case, error) {
 	}
 	c.fill()
 	return &c, nil
+}
+
+// CasesFromComplaint implements CaseStore.
+func (s *MongoStore) CasesFromComplaint(ctx context.Context, complaintID string) ([]Case, error) {
+	opts := options.Find().SetProjection(bson.M{"timeline": 0, "sessions": 0})
+	return s.findCases(ctx, "mediation.CasesFromComplaint", bson.M{"claims.complaint_id": complaintID}, opts)
 }
 
 // ReplaceCase implements CaseStore.
